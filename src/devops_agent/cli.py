@@ -1,0 +1,187 @@
+"""Thin Typer commands and the one place that turns errors into exit codes.
+
+Every command imports its implementation lazily: ``devops-agent --help`` must not pay for
+litellm, scikit-learn or GitPython (a test asserts it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from devops_agent import __version__
+from devops_agent.errors import DevopsAgentError, ExitCode
+
+app = typer.Typer(
+    name="devops-agent",
+    help="Local-first DevOps agent: diagnose a failing CI log, fix it and validate the fix, offline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    github = "github"
+
+
+class DialectChoice(str, Enum):
+    auto = "auto"
+    github = "github"
+    gitlab = "gitlab"
+    jenkins = "jenkins"
+    travis = "travis"
+    plain = "plain"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"devops-agent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Local-first DevOps agent: diagnose a failing CI log, fix it and validate the fix, offline."""
+
+
+RepoOpt = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--repo",
+        help="Git checkout to correlate with (default: the current directory when it is a git repository).",
+    ),
+]
+
+
+@app.command()
+def diagnose(
+    log: Annotated[str, typer.Argument(help="Log file (text, .gz or a CI .zip archive), or '-' for stdin.")],
+    repo: RepoOpt = None,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    dialect: Annotated[DialectChoice, typer.Option("--dialect", help="Log dialect (default: detected).")] = DialectChoice.auto,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="A passing log of the same job, to boost lines new in the failure.")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option("--since", help="Last known green commit, for culprit search.")
+    ] = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Do not record this run in the local history.")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add a model-written root cause (needs an LLM).")
+    ] = False,
+    max_findings: Annotated[int, typer.Option("--max-findings", help="Findings to report.", min=1)] = 5,
+) -> None:
+    """Find, classify and explain the failure in a CI log (offline)."""
+    from devops_agent.commands.diagnose import run_diagnose
+
+    code = run_diagnose(
+        log=log,
+        repo=repo,
+        fmt=format.value,
+        dialect=None if dialect is DialectChoice.auto else dialect.value,
+        baseline=baseline,
+        since=since,
+        record=not no_history,
+        explain=explain,
+        max_findings=max_findings,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def rules(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """List the signature catalogue."""
+    from devops_agent.commands.catalog import print_rules
+
+    print_rules(format.value)
+
+
+@app.command()
+def rule(code: Annotated[str, typer.Argument(help="A rule code such as PY-DEP-001.")]) -> None:
+    """Show one rule's documentation page."""
+    from devops_agent.commands.catalog import print_rule
+
+    print_rule(code)
+
+
+def _crash_report(exc: BaseException) -> Path | None:
+    import tempfile
+    import time
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        from devops_agent.paths import home_dir
+
+        base = home_dir() / "crashes"
+    except Exception:  # the home dir itself may be what failed
+        base = Path(tempfile.gettempdir())
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        path = base / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+        path.write_text(text, encoding="utf-8")
+        return path
+    except OSError:
+        return None
+
+
+def _error_line(message: str, hint: str | None) -> None:
+    line = f"devops-agent: error: {message}"
+    if hint:
+        line += f" — {hint}"
+    sys.stderr.write(line + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app and translate every outcome to a contract exit code."""
+    click_exception = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    debug = os.environ.get("DEVOPS_AGENT_DEBUG", "") not in ("", "0", "false")
+    try:
+        rv = app(args=argv, prog_name="devops-agent", standalone_mode=False)
+        code = int(rv) if isinstance(rv, int) else 0
+    except DevopsAgentError as exc:
+        if debug:
+            raise
+        _error_line(exc.message, exc.hint)
+        code = int(exc.exit_code)
+    except click_exception as exc:  # bad flags, missing arguments
+        exc.show()
+        code = ExitCode.USAGE if exc.exit_code not in (0, 1) else exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("devops-agent: aborted\n")
+        code = ExitCode.NOT_DELIVERED
+    except KeyboardInterrupt:
+        sys.stderr.write("devops-agent: interrupted\n")
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # a bug: say where the traceback went
+        if debug:
+            raise
+        where = _crash_report(exc)
+        _error_line(
+            f"internal error: {type(exc).__name__}: {exc}",
+            f"traceback written to {where}" if where else "set DEVOPS_AGENT_DEBUG=1 to see the traceback",
+        )
+        code = ExitCode.INTERNAL
+    sys.exit(code)

@@ -1,0 +1,88 @@
+"""`devops-agent diagnose`: the command's orchestration (the engine is devops_agent.diagnose)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from devops_agent.errors import InputError
+from devops_agent.models import Diagnosis
+
+
+def find_repo(repo: Path | None) -> Path | None:
+    """The git checkout to correlate with: ``--repo`` (must be one) or the cwd when it is one."""
+    if repo is not None:
+        path = repo.expanduser()
+        if not path.is_dir():
+            raise InputError(f"--repo {repo}: no such directory", "pass the path of a git checkout")
+        root = _git_root(path)
+        if root is None:
+            raise InputError(f"--repo {repo} is not a git repository", "pass the path of a git checkout, or omit --repo")
+        return root
+    return _git_root(Path.cwd())
+
+
+def _git_root(path: Path) -> Path | None:
+    for p in (path.resolve(), *path.resolve().parents):
+        if (p / ".git").exists():
+            return p
+    return None
+
+
+def run_diagnose(
+    *,
+    log: str,
+    repo: Path | None,
+    fmt: str,
+    dialect: str | None,
+    baseline: Path | None,
+    since: str | None,
+    record: bool,
+    explain: bool,
+    max_findings: int,
+) -> int:
+    from devops_agent.diagnose import diagnose_path
+
+    root = find_repo(repo)
+    if baseline is not None and not baseline.is_file():
+        raise InputError(f"--baseline {baseline}: no such file", "pass the log of a passing run of the same job")
+    diag = diagnose_path(log, repo=root, dialect=dialect, max_findings=max_findings)
+    if root is not None and diag.findings:
+        diag = _with_culprit(diag, root, since)
+    if record:
+        diag = _record(diag, root, log)
+    _emit(diag, fmt)
+    return 0
+
+
+def _with_culprit(diag: Diagnosis, root: Path, since: str | None) -> Diagnosis:
+    from devops_agent.gitscope import find_culprit
+
+    top = diag.findings[0]
+    culprit = find_culprit(root, top, since=since)
+    if culprit is None:
+        return diag
+    return replace(diag, findings=(replace(top, culprit=culprit), *diag.findings[1:]))
+
+
+def _record(diag: Diagnosis, root: Path | None, log: str) -> Diagnosis:
+    from devops_agent.store import Store
+
+    with Store.open() as store:
+        run_id = store.start_run(
+            "diagnose " + log,
+            repo=str(root) if root else None,
+            user=os.environ.get("USER") or os.environ.get("USERNAME"),
+        )
+        store.record_diagnosis(run_id, diag)
+        store.finish_run(run_id, 0, status=diag.status)
+    return replace(diag, run_id=run_id)
+
+
+def _emit(diag: Diagnosis, fmt: str) -> None:
+    from devops_agent.render import render
+
+    out = render(diag, fmt)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")

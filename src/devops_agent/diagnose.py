@@ -1,0 +1,338 @@
+"""Diagnose: match signatures, fold symptoms into their cause, rank, and build findings.
+
+The pipeline is a chain of functions over value types::
+
+    LogSource --scan--> Scan --candidates--> [Candidate] --rank/group--> (Finding, ...) --> Diagnosis
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from devops_agent.logs.read import LogSource, open_sources
+from devops_agent.matcher import Matcher
+from devops_agent.models import Diagnosis, Evidence, Finding, LogInfo, Step
+from devops_agent.paths_map import PathMapper
+from devops_agent.scan import Scan, scan
+from devops_agent.signatures import all_rules
+from devops_agent.signatures.base import Extract, Rule
+from devops_agent.signatures.window import LineWindow
+
+MAX_EVIDENCE = 8
+IN_FAILING_STEP = 25
+OUTSIDE_FAILING_STEP = -35
+
+_MATCHER: Matcher | None = None
+
+
+def matcher() -> Matcher:
+    global _MATCHER
+    if _MATCHER is None:
+        _MATCHER = Matcher(all_rules())
+    return _MATCHER
+
+
+@dataclass
+class Candidate:
+    rule: Rule
+    lineno: int  # the matched line
+    primary: int  # the most telling line (usually lineno)
+    extract: Extract
+    values: dict[str, object]
+    step: int | None  # index into scan.steps
+    score: float = 0.0
+
+
+def diagnose_path(
+    spec: str,
+    *,
+    repo: Path | None = None,
+    dialect: str | None = None,
+    max_findings: int = 5,
+    redactor=None,  # type: ignore[no-untyped-def]
+) -> Diagnosis:
+    """Diagnose a LOG argument (path, '-', .gz, .zip, folder). Archives: the failing parts."""
+    started = time.perf_counter()
+    sources = open_sources(spec)
+    parts = [diagnose_source(s, repo=repo, dialect=dialect, max_findings=max_findings, redactor=redactor) for s in sources]
+    result = parts[0] if len(parts) == 1 else _merge(spec, parts, max_findings)
+    return replace(result, elapsed_ms=int((time.perf_counter() - started) * 1000))
+
+
+def diagnose_source(
+    src: LogSource,
+    *,
+    repo: Path | None = None,
+    dialect: str | None = None,
+    max_findings: int = 5,
+    redactor=None,  # type: ignore[no-untyped-def]
+) -> Diagnosis:
+    started = time.perf_counter()
+    sc = scan(src, matcher(), dialect)
+    mapper = PathMapper(repo, sc.tracker.workspace)
+    failing = _failing_step(sc)
+    cands = _candidates(sc, failing)
+    findings = _findings(sc, cands, failing, mapper, max_findings)
+    findings, redactions = _redact(findings, redactor)
+    status = _status(sc, findings)
+    if status == "passed":
+        findings = []
+    info = LogInfo(name=Path(src.name).name if "/" in src.name and ":" not in src.name else src.name,
+                   dialect=sc.dialect, lines=sc.total, bytes=sc.nbytes, sha256=sc.sha256)
+    return Diagnosis(
+        source=info,
+        status=status,
+        findings=tuple(findings),
+        steps=tuple(sc.steps),
+        failing_step=sc.steps[failing] if failing is not None else None,
+        redactions=redactions,
+        elapsed_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+# -- steps ---------------------------------------------------------------------------------------
+def _failing_step(sc: Scan) -> int | None:
+    failed = [i for i, s in enumerate(sc.steps) if s.failed]
+    return failed[0] if failed else None
+
+
+def _step_of(steps: list[Step], lineno: int) -> int | None:
+    lo, hi = 0, len(steps) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s = steps[mid]
+        if lineno < s.start:
+            hi = mid - 1
+        elif lineno > s.end:
+            lo = mid + 1
+        else:
+            return mid
+    return None
+
+
+# -- candidates ----------------------------------------------------------------------------------
+def _candidates(sc: Scan, failing: int | None) -> list[Candidate]:
+    window = LineWindow(sc.lines)
+    out: list[Candidate] = []
+    for hit in sc.hits:
+        rule = hit.rule
+        ext: Extract | None = Extract()
+        if rule.extract is not None:
+            try:
+                ext = rule.extract(hit.match, window.at(hit.lineno))
+            except (IndexError, KeyError, ValueError, TypeError, AttributeError):
+                ext = Extract()  # a rule's look-around must never sink the diagnosis
+        if ext is None:
+            continue
+        values: dict[str, object] = {k: v for k, v in hit.match.groupdict().items() if v is not None}
+        values.update(ext.data)
+        primary = ext.primary or hit.lineno
+        step = _step_of(sc.steps, primary)
+        cand = Candidate(rule, hit.lineno, primary, ext, values, step)
+        cand.score = _score(cand, failing, sc)
+        out.append(cand)
+    return out
+
+
+def _score(c: Candidate, failing: int | None, sc: Scan) -> float:
+    score = float(c.rule.priority)
+    if failing is not None and c.step is not None:
+        score += IN_FAILING_STEP if c.step == failing else OUTSIDE_FAILING_STEP
+    if c.extract.file:
+        score += 3
+    return score
+
+
+# -- findings ------------------------------------------------------------------------------------
+def _findings(sc: Scan, cands: list[Candidate], failing: int | None, mapper: PathMapper, limit: int) -> list[Finding]:
+    if not cands:
+        fb = _fallback(sc, failing)
+        return [fb] if fb else []
+    causes = [c for c in cands if not c.rule.symptom]
+    symptoms = [c for c in cands if c.rule.symptom]
+    pool = causes or symptoms
+    groups: dict[str, list[Candidate]] = {}
+    for c in pool:
+        groups.setdefault(c.rule.code, []).append(c)
+    ranked = sorted(groups.values(), key=lambda g: _group_key(g))
+    findings: list[Finding] = []
+    for rank, group in enumerate(ranked[:limit]):
+        extra = symptoms if (rank == 0 and causes) else []
+        findings.append(_build(sc, group, extra, rank, mapper))
+    return findings
+
+
+def _group_key(group: list[Candidate]) -> tuple[float, int]:
+    best = max(c.score for c in group)
+    first = min(c.primary for c in group if c.score == best)
+    return (-best, first)
+
+
+def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: int, mapper: PathMapper) -> Finding:
+    best_score = max(c.score for c in group)
+    lead = min((c for c in group if c.score == best_score), key=lambda c: c.primary)
+    rule = lead.rule
+    lines: list[int] = [lead.primary]
+    for n in (lead.lineno, *lead.extract.evidence):
+        if n not in lines:
+            lines.append(n)
+    for c in sorted(group, key=lambda c: c.primary):
+        if len(lines) >= MAX_EVIDENCE:
+            break
+        for n in (c.primary, *c.extract.evidence[:2]):
+            if n not in lines and len(lines) < MAX_EVIDENCE:
+                lines.append(n)
+    for c in symptoms[:2]:
+        if c.primary not in lines:
+            lines.append(c.primary)
+    evidence = tuple(Evidence(n, sc.lines.get(n, "")) for n in lines if sc.lines.get(n) is not None)
+    file, line = _location(group, lead, mapper)
+    values = dict(lead.values)
+    if file:
+        values.setdefault("file", file)
+    step = sc.steps[lead.step] if lead.step is not None else None
+    conf = lead.extract.confidence if lead.extract.confidence is not None else rule.confidence
+    if rank > 0:
+        conf *= 0.5
+    title = lead.extract.title or rule.format(rule.title, values) or rule.title
+    fingerprint = _fingerprint(rule.code, title)
+    return Finding(
+        rule=rule.code,
+        title=title,
+        category=rule.category,
+        severity=rule.severity,
+        confidence=max(0.01, min(0.99, conf)),
+        evidence=evidence,
+        step=step.name if step else None,
+        command=step.command if step else None,
+        file=file,
+        line=line if file else None,
+        root_cause=rule.format(rule.root_cause, values),
+        suggestion=rule.format(rule.suggestion, values),
+        fixable=rule.fixable,
+        fingerprint=fingerprint,
+        data={**values, "count": len(group), "rule_fix": rule.fix},
+    )
+
+
+def _location(group: list[Candidate], lead: Candidate, mapper: PathMapper) -> tuple[str | None, int | None]:
+    for c in (lead, *sorted(group, key=lambda c: c.primary)):
+        if c.extract.file:
+            mapped = mapper.map(c.extract.file)
+            if mapped:
+                return mapped, c.extract.line
+    return None, None
+
+
+_VOLATILE = re.compile(r"0x[0-9a-f]+|\b[0-9a-f]{7,40}\b|\d+(?:\.\d+)*|/tmp/\S+|'[^']*/[^']*'")
+
+
+def _fingerprint(code: str, title: str) -> str:
+    norm = _VOLATILE.sub("#", title.lower())
+    return hashlib.sha1(f"{code}|{norm}".encode()).hexdigest()[:16]
+
+
+# -- fallback and status -------------------------------------------------------------------------
+_WRAPPER = re.compile(
+    r"^(?:##\[error\]Process completed with exit code|ERROR: Job failed|Finished: |The command \".*\" exited with"
+    r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\])"
+)
+
+
+def _fallback(sc: Scan, failing: int | None) -> Finding | None:
+    """No signature matched: cite the last informative lines of the failing step's output."""
+    if failing is None:
+        return None
+    step = sc.steps[failing]
+    picked: list[int] = []
+    for n in range(step.end, step.start - 1, -1):
+        text = sc.lines.get(n)
+        if text is None or not text.strip() or _WRAPPER.match(text):
+            continue
+        picked.append(n)
+        if len(picked) >= 5:
+            break
+    if not picked:
+        return None
+    picked.reverse()
+    evidence = tuple(Evidence(n, sc.lines[n]) for n in picked)
+    code = f" with exit code {step.exit_code}" if step.exit_code is not None else ""
+    return Finding(
+        rule="GEN-STEP-001",
+        title=f"Step '{step.name[:80]}' failed{code}",
+        category="unknown",
+        severity="medium",
+        confidence=0.2,
+        evidence=evidence,
+        step=step.name,
+        command=step.command,
+        root_cause=f"The step '{step.name[:80]}' failed{code}; no known error signature matched its output.",
+        suggestion="Read the step's last lines above; re-run the command locally to reproduce.",
+        fingerprint=_fingerprint("GEN-STEP-001", step.name),
+    )
+
+
+def _status(sc: Scan, findings: list[Finding]) -> str:
+    failed_marker = sc.tracker.job_failed
+    if failed_marker is False and not any(s.failed for s in sc.steps):
+        return "passed"
+    if failed_marker or any(s.failed for s in sc.steps):
+        return "failed"
+    if findings and findings[0].confidence >= 0.3:
+        return "failed"
+    return "unknown" if findings else ("passed" if sc.dialect != "plain" else "unknown")
+
+
+# -- redaction -----------------------------------------------------------------------------------
+def _redact(findings: list[Finding], redactor) -> tuple[list[Finding], int]:  # type: ignore[no-untyped-def]
+    if redactor is None:
+        from devops_agent.logs import redact as redact_mod
+
+        redactor = redact_mod.redact
+    total = 0
+    out = []
+    for f in findings:
+        ev = []
+        for e in f.evidence:
+            text, n = redactor(e.text)
+            total += n
+            ev.append(Evidence(e.line, text))
+        fields = {}
+        for name in ("title", "root_cause", "suggestion", "command", "step"):
+            val = getattr(f, name)
+            if val:
+                text, n = redactor(val)
+                total += n
+                fields[name] = text
+        out.append(replace(f, evidence=tuple(ev), **fields))
+    return out, total
+
+
+def _merge(spec: str, parts: list[Diagnosis], limit: int) -> Diagnosis:
+    failed = [p for p in parts if p.status == "failed"]
+    chosen = failed or [p for p in parts if p.findings] or parts
+    findings: list[Finding] = []
+    for p in chosen:
+        for f in p.findings:
+            findings.append(replace(f, step=f"{p.source.name}: {f.step}" if f.step else p.source.name))
+    findings.sort(key=lambda f: -f.confidence)
+    status = "failed" if failed else ("passed" if all(p.status == "passed" for p in parts) else "unknown")
+    info = LogInfo(
+        name=Path(spec).name,
+        dialect=chosen[0].source.dialect,
+        lines=sum(p.source.lines for p in parts),
+        bytes=sum(p.source.bytes for p in parts),
+        sha256=hashlib.sha256("".join(p.source.sha256 for p in parts).encode()).hexdigest(),
+    )
+    return Diagnosis(
+        source=info,
+        status=status,  # type: ignore[arg-type]
+        findings=tuple(findings[:limit]),
+        failing_step=chosen[0].failing_step,
+        redactions=sum(p.redactions for p in parts),
+        parts=tuple(p.source.name for p in chosen if p.status == "failed"),
+    )

@@ -1,0 +1,1 @@
+"""Log intake, cleaning, dialects and secret redaction: nothing downstream sees secrets."""

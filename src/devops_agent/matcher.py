@@ -1,0 +1,96 @@
+"""Fast line-to-rule matching: each rule is tried only on lines holding a literal it requires.
+
+The required literal is the rule's declared ``literal`` or, failing that, the longest literal run
+that every match of its pattern must contain (read from the compiled pattern's parse tree). A line
+is then checked with one ``in`` per distinct literal before any regex runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from devops_agent.signatures.base import Rule
+
+try:  # Python 3.11+: the parser moved under re._parser
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_LITERAL = _sre_parse.LITERAL if hasattr(_sre_parse, "LITERAL") else None
+_SUBPATTERN = getattr(_sre_parse, "SUBPATTERN", None)
+
+
+def required_literal(pattern: re.Pattern[str]) -> str | None:
+    """The longest literal substring every match must contain (case-sensitive patterns only)."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - any parser hiccup just means "no literal"
+        return None
+    best = ""
+    for run in _literal_runs(list(parsed)):
+        if len(run) > len(best):
+            best = run
+    return best if len(best) >= 3 else None
+
+
+def _literal_runs(items: list[tuple[object, object]]) -> Iterable[str]:
+    run: list[str] = []
+    for op, arg in items:
+        if op is _LITERAL:
+            run.append(chr(arg))  # type: ignore[arg-type]
+            continue
+        if op is _SUBPATTERN:
+            # A plain group (no flags) is transparent: its literal runs count too.
+            sub = arg[-1]  # type: ignore[index]
+            add_flags = arg[1] if len(arg) > 1 else 0  # type: ignore[arg-type,index]
+            if not add_flags:
+                yield "".join(run)
+                run = []
+                yield from _literal_runs(list(sub))
+                continue
+        yield "".join(run)
+        run = []
+    yield "".join(run)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    lineno: int
+    match: re.Match[str]
+
+
+class Matcher:
+    """Runs every rule over a message line; rules sharing a literal are gated together."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        gated: dict[str, list[Rule]] = defaultdict(list)
+        ungated: list[Rule] = []
+        for r in rules:
+            lit = r.literal or required_literal(r.pattern)
+            (gated[lit].append(r) if lit else ungated.append(r))
+        self._gated = [(lit, tuple(rs)) for lit, rs in gated.items()]
+        self._ungated = tuple(ungated)
+
+    def match(self, lineno: int, message: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for lit, rules in self._gated:
+            if lit in message:
+                for r in rules:
+                    m = r.pattern.search(message)
+                    if m:
+                        hits.append(Hit(r, lineno, m))
+        for r in self._ungated:
+            m = r.pattern.search(message)
+            if m:
+                hits.append(Hit(r, lineno, m))
+        return hits
+
+    @property
+    def ungated(self) -> tuple[Rule, ...]:
+        return self._ungated

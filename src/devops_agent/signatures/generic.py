@@ -46,7 +46,10 @@ RULES = [
         name="exception-line",
         category="runtime",
         severity="medium",
-        pattern=rx(r"^\s*(?:[\w.$]+\.)?(?P<exc>[A-Z]\w*(?:Error|Exception|Failure))(?::\s+(?P<message>[^\n]{1,400})|\s*$)"),
+        pattern=rx(
+            r"(?:^\s*|^Exception in thread \"[^\"]{1,80}\" |^Caused by: )(?:[a-z_$][\w$]*\.){0,8}"
+            r"(?P<exc>[A-Z]\w*(?:Error|Exception|Failure))(?::\s+(?P<message>[^\n]{1,400})|\s*$)"
+        ),
         title="{exc}: {message}",
         doc=_DOC.format(what="An exception name followed by its message, as most runtimes print an uncaught error.",
                         example="java.lang.IllegalStateException: Failed to load ApplicationContext"),

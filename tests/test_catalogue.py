@@ -1,0 +1,103 @@
+"""Invariants over the whole signature catalogue (ruff-style): one test, every rule.
+
+Every rule has a permanent unique code, documentation in the fixed sections, a fixture of real tool
+output (tests/fixtures/rules/<CODE>.log, with <CODE>.cmd saying how it was captured) and a snapshot of
+the finding that diagnosing that fixture produces. Refresh snapshots deliberately with
+``UPDATE_SNAPSHOTS=1 pytest tests/test_catalogue.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from devops_agent.commands.catalog import render_rule_docs
+from devops_agent.diagnose import diagnose_path, matcher
+from devops_agent.logs.read import open_sources
+from devops_agent.scan import scan
+from devops_agent.signatures import all_rules
+from devops_agent.signatures.base import DOC_SECTIONS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+DOCS = Path(__file__).parent.parent / "docs" / "rules"
+RULES = sorted(all_rules(), key=lambda r: r.code)
+
+
+def test_codes_are_unique() -> None:
+    codes = [r.code for r in RULES]
+    assert len(codes) == len(set(codes))
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names)), "rule names must be unique too"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_doc_has_fixed_sections(rule) -> None:
+    positions = [rule.doc.find(section) for section in DOC_SECTIONS]
+    assert all(p >= 0 for p in positions), f"{rule.code}: doc needs sections {DOC_SECTIONS}"
+    assert positions == sorted(positions), f"{rule.code}: sections out of order"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_fixture_exists(rule) -> None:
+    assert (FIXTURES / f"{rule.code}.log").is_file(), f"missing real-output fixture for {rule.code}"
+    assert (FIXTURES / f"{rule.code}.cmd").is_file(), f"{rule.code}: say how the fixture was captured"
+
+
+def _snapshot(diag, rule) -> dict:
+    finding = next((f for f in diag.findings if f.rule == rule.code), None)
+    assert finding is not None
+    return {
+        "rule": finding.rule,
+        "rank": diag.findings.index(finding),
+        "category": finding.category,
+        "title": finding.title,
+        "file": finding.file,
+        "line": finding.line,
+        "evidence": [e.line for e in finding.evidence[:3]],
+        "first_evidence": finding.evidence[0].text if finding.evidence else None,
+    }
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if not r.symptom], ids=lambda r: r.code)
+def test_fixture_diagnosis_leads_with_rule(rule) -> None:
+    log = FIXTURES / f"{rule.code}.log"
+    if not log.is_file():
+        pytest.fail(f"missing fixture {log.name}")
+    diag = diagnose_path(str(log), max_findings=10)
+    assert diag.findings, f"{rule.code}: no finding on its own fixture"
+    assert diag.findings[0].rule == rule.code, (
+        f"{rule.code}: fixture is led by {diag.findings[0].rule} ({diag.findings[0].title})"
+    )
+    snap = _snapshot(diag, rule)
+    path = FIXTURES / f"{rule.code}.json"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.write_text(json.dumps(snap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert path.is_file(), f"no snapshot {path.name}: run UPDATE_SNAPSHOTS=1 pytest {__file__}"
+    assert json.loads(path.read_text(encoding="utf-8")) == snap
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.symptom], ids=lambda r: r.code)
+def test_symptom_rule_matches_its_fixture_but_never_leads(rule) -> None:
+    log = FIXTURES / f"{rule.code}.log"
+    if not log.is_file():
+        pytest.fail(f"missing fixture {log.name}")
+    (src,) = open_sources(str(log))
+    sc = scan(src, matcher())
+    assert any(h.rule.code == rule.code for h in sc.hits), f"{rule.code} does not match its fixture"
+    diag = diagnose_path(str(log))
+    if any(not h.rule.symptom for h in sc.hits):
+        assert diag.findings and diag.findings[0].rule != rule.code
+
+
+def test_rule_docs_are_fresh() -> None:
+    pages = render_rule_docs()
+    stale = [n for n, text in pages.items()
+             if not (DOCS / n).is_file() or (DOCS / n).read_text(encoding="utf-8") != text]
+    extra = sorted(p.name for p in DOCS.glob("*.md") if p.name not in pages) if DOCS.is_dir() else []
+    assert not stale and not extra, (
+        "docs/rules is stale: run `python -m devops_agent.commands.catalog docs/rules` "
+        f"(stale: {stale[:5]}, extra: {extra[:5]})"
+    )

@@ -94,3 +94,8 @@ class Matcher:
     @property
     def ungated(self) -> tuple[Rule, ...]:
         return self._ungated
+
+    @property
+    def literals(self) -> list[str]:
+        """The gate literals, for an external prefilter (grep) on very big logs."""
+        return [lit for lit, _ in self._gated]

@@ -16,7 +16,8 @@ from devops_agent.logs.read import LogSource, iter_raw_lines
 from devops_agent.matcher import Hit, Matcher
 from devops_agent.models import Step
 
-KEEP_ALL_BYTES = 48 << 20  # below this, every cleaned line is kept
+KEEP_ALL_BYTES = 48 << 20
+GREP_BYTES = 16 << 20  # above this, plain files go through the grep prefilter (bigscan)  # below this, every cleaned line is kept
 WINDOW = 40  # lines kept before and after each hit in big logs
 MAX_HITS_PER_RULE = 200  # first ones kept; later cascades only matter as counts
 TAIL_HITS_PER_RULE = 50
@@ -57,6 +58,11 @@ def _detect(src: LogSource) -> str:
 
 
 def scan(src: LogSource, matcher: Matcher, dialect: str | None = None) -> Scan:
+    if src.path is not None and (src.size or 0) > GREP_BYTES:
+        from devops_agent import bigscan
+
+        if bigscan.available():
+            return bigscan.scan_with_grep(src, matcher, dialect or _detect(src))
     sha, nbytes = _sha256(src)
     dialect = dialect or _detect(src)
     tracker = StepTracker(dialect)

@@ -35,6 +35,7 @@ class LogSource:
     name: str
     open: Callable[[], BinaryIO]
     size: int | None = None
+    path: Path | None = None  # set for plain files on disk (lets big logs use a grep prefilter)
 
 
 def open_sources(spec: str, stdin: BinaryIO | None = None) -> list[LogSource]:
@@ -53,7 +54,7 @@ def open_sources(spec: str, stdin: BinaryIO | None = None) -> list[LogSource]:
             head = fh.read(4)
     except OSError as exc:
         raise InputError(f"cannot read {spec}: {exc.strerror or exc}", "check the path") from exc
-    return _classify(path.name, lambda: path.open("rb"), head, path.stat().st_size)
+    return _classify(path.name, lambda: path.open("rb"), head, path.stat().st_size, path)
 
 
 def _from_stdin(stream: BinaryIO) -> list[LogSource]:
@@ -88,7 +89,9 @@ class _NoClose(io.RawIOBase):
         return self._inner.readline(size if size is not None else -1)
 
 
-def _classify(name: str, opener: Callable[[], BinaryIO], head: bytes, size: int | None) -> list[LogSource]:
+def _classify(
+    name: str, opener: Callable[[], BinaryIO], head: bytes, size: int | None, path: Path | None = None
+) -> list[LogSource]:
     if size == 0 or not head:
         raise InputError(f"{name} is empty", "pass the log of a failed CI run")
     if head.startswith(b"\x1f\x8b"):
@@ -105,7 +108,7 @@ def _classify(name: str, opener: Callable[[], BinaryIO], head: bytes, size: int 
         return _classify(gz_name, gz_open, inner_head, None)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _from_zip(name, opener)
-    src = LogSource(name, opener, size)
+    src = LogSource(name, opener, size, path)
     _check_text(src)
     return [src]
 
@@ -213,7 +216,7 @@ def _from_dir(path: Path) -> list[LogSource]:
         rel = p.relative_to(path).as_posix()
         with p.open("rb") as fh:
             head = fh.read(4)
-        out.extend(_classify(f"{path.name}/{rel}", (lambda p=p: p.open("rb")), head, p.stat().st_size))
+        out.extend(_classify(f"{path.name}/{rel}", (lambda p=p: p.open("rb")), head, p.stat().st_size, p))
     return out
 
 

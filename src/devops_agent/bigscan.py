@@ -119,7 +119,7 @@ def scan_with_grep(src: LogSource, matcher: Matcher, dialect: str):  # type: ign
         tracker.feed(n, text)
         if tracker.markers and tracker.markers[-1] == n:
             continue
-        for hit in matcher.match(n, message_of(text)):
+        for hit in matcher.match(n, message_of(text), text):
             count = per_rule[hit.rule.code] = per_rule.get(hit.rule.code, 0) + 1
             if count <= MAX_HITS_PER_RULE:
                 hits.append(hit)

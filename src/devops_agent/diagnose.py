@@ -135,7 +135,16 @@ def _candidates(sc: Scan, failing: int | None) -> list[Candidate]:
         cand = Candidate(rule, hit.lineno, primary, ext, values, step)
         cand.score = _score(cand, failing, sc)
         out.append(cand)
-    return out
+    return _best_per_line(out)
+
+
+def _best_per_line(cands: list[Candidate]) -> list[Candidate]:
+    """A line explained by a specific rule is not also reported by a weaker, generic one."""
+    best: dict[int, float] = {}
+    for c in cands:
+        if c.score > best.get(c.lineno, float("-inf")):
+            best[c.lineno] = c.score
+    return [c for c in cands if c.score >= best[c.lineno]]
 
 
 def _score(c: Candidate, failing: int | None, sc: Scan) -> float:

@@ -77,16 +77,18 @@ class Matcher:
         self._gated = [(lit, tuple(rs)) for lit, rs in gated.items()]
         self._ungated = tuple(ungated)
 
-    def match(self, lineno: int, message: str) -> list[Hit]:
+    def match(self, lineno: int, message: str, clean: str | None = None) -> list[Hit]:
+        """Rules over one line: ``message`` has no CI annotation prefix, ``clean`` keeps it."""
         hits: list[Hit] = []
+        full = message if clean is None else clean
         for lit, rules in self._gated:
-            if lit in message:
+            if lit in full:
                 for r in rules:
-                    m = r.pattern.search(message)
+                    m = r.pattern.search(full if r.annotated else message)
                     if m:
                         hits.append(Hit(r, lineno, m))
         for r in self._ungated:
-            m = r.pattern.search(message)
+            m = r.pattern.search(full if r.annotated else message)
             if m:
                 hits.append(Hit(r, lineno, m))
         return hits

@@ -83,7 +83,7 @@ def scan(src: LogSource, matcher: Matcher, dialect: str | None = None) -> Scan:
             feed(n, text)
             markers = tracker.markers
             # CI wrapper lines ("Process completed with exit code 1") are never a cause.
-            found = match(n, message_of(text)) if text and not (markers and markers[-1] == n) else ()
+            found = match(n, message_of(text), text) if text and not (markers and markers[-1] == n) else ()
             if keep_all:
                 lines[n] = text
             elif found or n <= keep_until:

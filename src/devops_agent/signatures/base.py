@@ -97,6 +97,9 @@ class Rule:
     # Cheap literal that must occur in the line for ``pattern`` to be tried (case-sensitive).
     # Speeds up big logs; leave None when no single literal is required.
     literal: str | None = None
+    # Match the cleaned line *with* its CI annotation prefix (``##[error]``...) instead of the
+    # bare message: for rules about the CI platform's own annotations.
+    annotated: bool = False
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):

@@ -58,4 +58,22 @@ RULES = [
         root_cause="An uncaught {exc} was raised: {message}",
         suggestion="Find where {exc} is raised (the stack trace below the line) and handle its cause.",
     ),
+    Rule(
+        code="GEN-ANNOT-001",
+        name="ci-error-annotation",
+        category="unknown",
+        severity="medium",
+        pattern=rx(r"^(?:##\[error\]|::error(?: [^:\n]{0,300})?::)(?P<message>\S[^\n]{0,400})"),
+        annotated=True,
+        title="CI error: {message}",
+        doc=_DOC.format(
+            what="An error annotation written by a CI action or the runner (`##[error]...` in GitHub "
+            "Actions' raw log, `::error::` workflow commands).",
+            example="##[error]Unable to download artifact(s): Artifact not found for name: wheels-py3_10",
+        ),
+        priority=45,
+        confidence=0.45,
+        root_cause="The CI step reported: {message}",
+        suggestion="Act on the reported error; when it names a missing input, artifact or credential, fix that in the workflow.",
+    ),
 ]

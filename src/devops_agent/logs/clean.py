@@ -29,7 +29,15 @@ _ANNOT = re.compile(
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# `gh run view --log` prefixes every line with "<job>\t<step>\t" before the timestamp.
+_GH_CLI = re.compile(r"^[^\t]{1,200}\t[^\t]{0,200}\t(?=\ufeff?\d{4}-\d\d-\d\dT)")
+
+
 def strip_timestamp(line: str) -> str:
+    if "\t" in line:
+        m = _GH_CLI.match(line)
+        if m:
+            line = line[m.end() :]
     m = _TS.match(line)
     return line[m.end() :] if m else line
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from devops_agent.models import Step
 
-_GH_TS = re.compile(rb"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z ")
+_GH_TS = re.compile(rb"^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?(?:\xef\xbb\xbf)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z ")
 _GH_EXIT = re.compile(r"^##\[error\]Process completed with exit code (\d+)\.")
 _GL_FAILED = re.compile(r"^ERROR: Job failed(?:: exit code (\d+)|: (.*))?")
 _TRAVIS_EXIT = re.compile(r'^The command "(.*)" exited with (\d+)\.')

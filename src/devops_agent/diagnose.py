@@ -97,7 +97,14 @@ def diagnose_source(
 # -- steps ---------------------------------------------------------------------------------------
 def _failing_step(sc: Scan) -> int | None:
     failed = [i for i, s in enumerate(sc.steps) if s.failed]
-    return failed[0] if failed else None
+    if failed:
+        return failed[0]
+    if sc.dialect == "plain" and sc.tracker.job_failed is None:
+        # A transcript of `$ cmd` echoes (set -e scripts, terminals) stops at the command that failed.
+        commands = [i for i, s in enumerate(sc.steps) if s.command]
+        if commands and len(commands) > 1:
+            return commands[-1]
+    return None
 
 
 def _step_of(steps: list[Step], lineno: int) -> int | None:

@@ -135,7 +135,11 @@ def looks_binary(sample: bytes) -> bool:
         return True
     # Control bytes other than tab, newline, carriage return, form feed, escape and backspace.
     ctrl = sum(1 for b in sample if b < 32 and b not in (8, 9, 10, 12, 13, 27))
-    return ctrl > len(sample) // 5
+    if ctrl > len(sample) // 5:
+        return True
+    # Mostly undecodable bytes: compressed or encrypted data, not a log in some legacy encoding.
+    bad = sample[:-4].decode("utf-8", "replace").count("\ufffd")
+    return bad > len(sample) * 0.3
 
 
 def _from_zip(name: str, opener: Callable[[], BinaryIO]) -> list[LogSource]:

@@ -1,0 +1,48 @@
+"""Cleaning real CI lines: timestamps, ANSI, GitLab sections, progress redraws, annotations."""
+
+from __future__ import annotations
+
+from devops_agent.logs.clean import annotation_of, clean_line, message_of
+
+
+def test_github_timestamp_and_annotation() -> None:
+    raw = "2026-02-17T08:41:07.1234567Z ##[error]Process completed with exit code 1.\r"
+    clean = clean_line(raw)
+    assert clean == "##[error]Process completed with exit code 1."
+    assert message_of(clean) == "Process completed with exit code 1."
+    assert annotation_of(clean) == "error"
+
+
+def test_workflow_command_annotation() -> None:
+    clean = clean_line("::error file=src/app.py,line=3,title=Ruff (F401)::src/app.py:3:8: F401 `os` imported but unused")
+    assert message_of(clean) == "src/app.py:3:8: F401 `os` imported but unused"
+    assert annotation_of(clean) == "error"
+
+
+def test_gitlab_section_marker_and_ansi() -> None:
+    raw = "section_start:1762855342:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting \"step_script\" stage\x1b[0;m"
+    assert clean_line(raw) == 'Executing "step_script" stage'
+    assert clean_line("\x1b[32;1m$ python -m pytest -q\x1b[0;m") == "$ python -m pytest -q"
+
+
+def test_progress_redraw_keeps_the_last_state() -> None:
+    assert clean_line("Downloading  10%\rDownloading  55%\rDownloading 100%") == "Downloading 100%"
+    assert clean_line("done\r\r") == "done"
+
+
+def test_jenkins_maven_colours() -> None:
+    assert clean_line("[\x1b[1;31mERROR\x1b[m] COMPILATION ERROR : ") == "[ERROR] COMPILATION ERROR :"
+
+
+def test_gh_cli_prefix() -> None:
+    line = "build\tRun tests\t2021-12-01T13:01:04.3807878Z LogDifferTest > testGithubParsing() FAILED"
+    assert clean_line(line) == "LogDifferTest > testGithubParsing() FAILED"
+
+
+def test_control_bytes_removed_but_text_kept() -> None:
+    assert clean_line("err\x00or: bad\x07 thing") == "error: bad thing"
+
+
+def test_ordinary_lines_untouched() -> None:
+    for line in ("    assert total == 42", "src/app.py:3:8: F401 `os` imported but unused", "::notice-like text"):
+        assert clean_line(line) == line

@@ -1,0 +1,82 @@
+"""Dialect detection and step splitting on real CI logs (the shared benchmark's build logs)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from devops_agent.diagnose import _failing_step, matcher
+from devops_agent.logs.dialects import StepTracker, detect_dialect
+from devops_agent.logs.read import open_sources
+from devops_agent.scan import scan
+
+CASES = Path(__file__).resolve().parents[2] / "shared" / "bench" / "public" / "cases"
+needs_bench = pytest.mark.skipif(not CASES.is_dir(), reason="shared bench not present")
+
+
+def _scan(log: Path):
+    (src,) = open_sources(str(log))
+    return scan(src, matcher())
+
+
+@needs_bench
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir()) if CASES.is_dir() else [])
+def test_detects_the_dialect_of_real_logs(case: str) -> None:
+    meta = tomllib.loads((CASES / case / "case.toml").read_text())
+    assert _scan(CASES / case / "build.log").dialect == meta["log_format"]
+
+
+@needs_bench
+def test_github_failing_step_and_command() -> None:
+    sc = _scan(next(CASES.glob("p05-*")) / "build.log")
+    step = sc.steps[_failing_step(sc)]
+    assert step.name == "Run ruff check ." and step.command == "ruff check ." and step.exit_code == 1
+
+
+@needs_bench
+def test_gitlab_failing_command_and_exit_code() -> None:
+    sc = _scan(next(CASES.glob("p15-*")) / "build.log")
+    step = sc.steps[_failing_step(sc)]
+    assert step.command == "timeout 2 python scripts/wait_for_postgres.py" and step.exit_code == 124
+
+
+@needs_bench
+def test_plain_transcript_fails_at_its_last_command() -> None:
+    sc = _scan(next(CASES.glob("p10-*")) / "build.log")
+    assert sc.steps[_failing_step(sc)].command == "./scripts/build_docs.sh"
+
+
+def _track(dialect: str, lines: list[str]) -> StepTracker:
+    t = StepTracker(dialect)
+    for n, line in enumerate(lines, 1):
+        t.feed(n, line)
+    t.finish(len(lines))
+    return t
+
+
+def test_jenkins_stage_and_shell_commands() -> None:
+    t = _track("jenkins", [
+        "Started by user admin", "[Pipeline] { (Build)", "[Pipeline] sh", "+ mvn -B verify",
+        "[ERROR] BUILD FAILURE", "[Pipeline] }", "ERROR: script returned exit code 1", "Finished: FAILURE",
+    ])
+    failed = [s for s in t.steps if s.failed]
+    assert [s.command for s in failed] == ["mvn -B verify"] and failed[0].exit_code == 1
+    assert t.job_failed is True
+
+
+def test_travis_command_exit_line() -> None:
+    t = _track("travis", [
+        "travis_fold:start:install", "$ pip install -r requirements.txt", "ok", "travis_fold:end:install",
+        "$ pytest", "1 failed", 'The command "pytest" exited with 1.', "Done. Your build exited with 1.",
+    ])
+    assert [(s.command, s.exit_code) for s in t.steps if s.failed] == [("pytest", 1)]
+
+
+def test_detect_dialect_from_heads() -> None:
+    assert detect_dialect([b"Started by timer", b"Running as SYSTEM"]) == "jenkins"
+    assert detect_dialect([b"travis_fold:start:worker_info", b"Worker information"]) == "travis"
+    assert detect_dialect([b"$ make", b"cc -c x.c"]) == "plain"
+    gh = [b"2026-01-01T00:00:00.0000000Z ##[group]Run make", b"2026-01-01T00:00:00.1000000Z make"]
+    assert detect_dialect(gh) == "github"

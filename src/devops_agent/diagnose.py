@@ -25,6 +25,8 @@ from devops_agent.signatures.window import LineWindow
 MAX_EVIDENCE = 8
 IN_FAILING_STEP = 25
 OUTSIDE_FAILING_STEP = -35
+BASELINE_SEEN = -30  # the passing run printed the same line: not the cause
+BASELINE_NEW = 5
 
 _MATCHER: Matcher | None = None
 
@@ -54,11 +56,23 @@ def diagnose_path(
     dialect: str | None = None,
     max_findings: int = 5,
     redactor=None,  # type: ignore[no-untyped-def]
+    baseline: str | None = None,
 ) -> Diagnosis:
-    """Diagnose a LOG argument (path, '-', .gz, .zip, folder). Archives: the failing parts."""
+    """Diagnose a LOG argument (path, '-', .gz, .zip, folder). Archives: the failing parts.
+
+    ``baseline`` is a passing log of the same job: lines it also holds are unlikely causes.
+    """
     started = time.perf_counter()
     sources = open_sources(spec)
-    parts = [diagnose_source(s, repo=repo, dialect=dialect, max_findings=max_findings, redactor=redactor) for s in sources]
+    base = None
+    if baseline is not None:
+        from devops_agent.baseline import Baseline
+
+        base = Baseline.from_log(baseline)
+    parts = [
+        diagnose_source(s, repo=repo, dialect=dialect, max_findings=max_findings, redactor=redactor, baseline=base)
+        for s in sources
+    ]
     result = parts[0] if len(parts) == 1 else _merge(spec, parts, max_findings)
     return replace(result, elapsed_ms=int((time.perf_counter() - started) * 1000))
 
@@ -70,13 +84,14 @@ def diagnose_source(
     dialect: str | None = None,
     max_findings: int = 5,
     redactor=None,  # type: ignore[no-untyped-def]
+    baseline=None,  # type: ignore[no-untyped-def]
 ) -> Diagnosis:
     started = time.perf_counter()
     sc = scan(src, matcher(), dialect)
     mapper = PathMapper(repo, sc.tracker.workspace)
     failing = _failing_step(sc)
-    cands = _candidates(sc, failing)
-    findings = _findings(sc, cands, failing, mapper, max_findings)
+    cands = _candidates(sc, failing, baseline)
+    findings = _findings(sc, cands, failing, mapper, max_findings, baseline)
     findings, redactions = _redact(findings, redactor)
     status = _status(sc, findings)
     if status == "passed":
@@ -122,7 +137,7 @@ def _step_of(steps: list[Step], lineno: int) -> int | None:
 
 
 # -- candidates ----------------------------------------------------------------------------------
-def _candidates(sc: Scan, failing: int | None) -> list[Candidate]:
+def _candidates(sc: Scan, failing: int | None, baseline=None) -> list[Candidate]:  # type: ignore[no-untyped-def]
     window = LineWindow(sc.lines)
     out: list[Candidate] = []
     for hit in sc.hits:
@@ -141,6 +156,8 @@ def _candidates(sc: Scan, failing: int | None) -> list[Candidate]:
         step = _step_of(sc.steps, primary)
         cand = Candidate(rule, hit.lineno, primary, ext, values, step)
         cand.score = _score(cand, failing, sc)
+        if baseline is not None:
+            cand.score += BASELINE_NEW if baseline.is_new(sc.lines.get(primary, "")) else BASELINE_SEEN
         out.append(cand)
     return _best_per_line(out)
 
@@ -164,9 +181,11 @@ def _score(c: Candidate, failing: int | None, sc: Scan) -> float:
 
 
 # -- findings ------------------------------------------------------------------------------------
-def _findings(sc: Scan, cands: list[Candidate], failing: int | None, mapper: PathMapper, limit: int) -> list[Finding]:
+def _findings(
+    sc: Scan, cands: list[Candidate], failing: int | None, mapper: PathMapper, limit: int, baseline=None  # type: ignore[no-untyped-def]
+) -> list[Finding]:
     if not cands:
-        fb = _fallback(sc, failing)
+        fb = _fallback(sc, failing, baseline)
         return [fb] if fb else []
     causes = [c for c in cands if not c.rule.symptom]
     symptoms = [c for c in cands if c.rule.symptom]
@@ -259,8 +278,9 @@ _WRAPPER = re.compile(
 )
 
 
-def _fallback(sc: Scan, failing: int | None) -> Finding | None:
-    """No signature matched: cite the last informative lines of the failing step's output."""
+def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  # type: ignore[no-untyped-def]
+    """No signature matched: cite the last informative lines of the failing step's output
+    (with a passing log at hand: the last lines the passing run did not print)."""
     if failing is None:
         return None
     step = sc.steps[failing]
@@ -268,6 +288,8 @@ def _fallback(sc: Scan, failing: int | None) -> Finding | None:
     for n in range(step.end, step.start - 1, -1):
         text = sc.lines.get(n)
         if text is None or not text.strip() or _WRAPPER.match(text):
+            continue
+        if baseline is not None and not baseline.is_new(text):
             continue
         picked.append(n)
         if len(picked) >= 5:

@@ -48,7 +48,9 @@ def run_diagnose(
     root = find_repo(repo)
     if baseline is not None and not baseline.is_file():
         raise InputError(f"--baseline {baseline}: no such file", "pass the log of a passing run of the same job")
-    diag = diagnose_path(log, repo=root, dialect=dialect, max_findings=max_findings)
+    diag = diagnose_path(
+        log, repo=root, dialect=dialect, max_findings=max_findings, baseline=str(baseline) if baseline else None
+    )
     if root is not None and diag.findings:
         diag = _with_culprit(diag, root, since)
     if record:

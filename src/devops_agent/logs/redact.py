@@ -46,7 +46,7 @@ def _tok(prefix: str, body: str, name: str, marker: str | None = None) -> Secret
 
 _B62 = "[A-Za-z0-9]"
 _SECRET_NAMES = (
-    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
+    r"passw(?:or)?d|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key"
     r"|client[_-]?secret|credentials?|auth[_-]?key|signing[_-]?key|account[_-]?key|sas[_-]?token"
 )
 _PLACEHOLDER = re.compile(
@@ -152,7 +152,7 @@ RULES: tuple[SecretRule, ...] = (
     SecretRule("discord-webhook", ("discord",),
                r"discord(?:app)?\.com/api/webhooks/\d+/(?P<secret>[A-Za-z0-9_-]{60,})"),
     SecretRule("telegram-bot-token", (":aa",),
-               r"(?<![\w])\d{8,10}:(?P<secret>AA[A-Za-z0-9_-]{33})(?![\w-])"),
+               r"(?<![0-9])\d{8,10}:(?P<secret>AA[A-Za-z0-9_-]{33})(?![\w-])"),
     SecretRule("jwt", ("eyj",),
                r"\beyJ[A-Za-z0-9_-]{8,}\.(?P<secret>eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"),
     # --- structural -------------------------------------------------------------------------------
@@ -215,33 +215,65 @@ _END_KEY = re.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16,}")
 
 
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex matching any of ``words``, factored by common prefixes (Python's ``re`` does not
+    build an automaton for alternations, so a flat alternation of ~90 literals costs ~40 µs/line)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return "(" + build(trie) + ")"
+
+
+_Entry = tuple[int, SecretRule, "re.Pattern[str]"]
+
+
 class Redactor:
     """Compiles the rule table once (lazily, on first use) and redacts lines."""
 
     def __init__(self, rules: Iterable[SecretRule] | None = None) -> None:
         self._rules = tuple(rules) if rules is not None else RULES
-        self._compiled: tuple[re.Pattern[str], tuple[tuple[SecretRule, re.Pattern[str]], ...]] | None
-        self._compiled = None
+        self._compiled: tuple[re.Pattern[str], dict[str, tuple[_Entry, ...]]] | None = None
 
-    def _compile(self) -> tuple[re.Pattern[str], tuple[tuple[SecretRule, re.Pattern[str]], ...]]:
+    def _compile(self) -> tuple[re.Pattern[str], dict[str, tuple[_Entry, ...]]]:
         if self._compiled is None:
-            markers = {m for rule in (*self._rules, *ASSIGNMENT_RULES) for m in rule.markers}
-            prefilter = re.compile("|".join(sorted(map(re.escape, markers))), re.IGNORECASE)
-            table = tuple((r, r.regex) for r in (*self._rules, *ASSIGNMENT_RULES))
-            self._compiled = (prefilter, table)
+            rules = (*self._rules, *ASSIGNMENT_RULES)
+            markers = sorted({m for rule in rules for m in rule.markers}, key=len, reverse=True)
+            prefilter = re.compile(_trie_pattern(markers))
+            # A found marker also stands for every marker it contains ("token " -> "token").
+            by_marker = {
+                m: tuple(
+                    (i, r, r.regex)
+                    for i, r in enumerate(rules)
+                    if any(inner in m for inner in r.markers)
+                )
+                for m in markers
+            }
+            self._compiled = (prefilter, by_marker)
         return self._compiled
 
     def redact(self, text: str) -> tuple[str, int]:
         """Return ``text`` with secrets masked and the number of masks applied."""
-        prefilter, table = self._compile()
-        if not prefilter.search(text):
+        prefilter, by_marker = self._compile()
+        found = set(prefilter.findall(text.lower()))
+        if not found:
             return text, 0
-        lower = text.lower()
+        entries = sorted({e for m in found for e in by_marker.get(m, ())}, key=lambda e: e[0])
         total = 0
-        for rule, regex in table:
-            if any(m in lower for m in rule.markers):
-                text, n = _apply(rule, regex, text)
-                total += n
+        for _, rule, regex in entries:
+            text, n = _apply(rule, regex, text)
+            total += n
         return text, total
 
     def redact_lines(self, lines: Iterable[str]) -> Iterator[tuple[str, int]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 MASK = "[REDACTED]"
-_NOT_DONE = r"(?!\[REDACTED\])"
+_NOT_DONE = r"(?!\[REDACTED)"
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ _SECRET_NAMES = (
     r"|client[_-]?secret|credentials?|auth[_-]?key|signing[_-]?key|account[_-]?key|sas[_-]?token"
 )
 _PLACEHOLDER = re.compile(
-    r"^(?:\*+|\[REDACTED\]|\$\{?\w+\}?|\$\{\{.*|<[^>]*>|%\w+%|true|false|none|null|nil|required"
-    r"|optional|string|redacted|changeme|xxx+|\.\.\.|\{\{.*)$",
+    r"^(?:\*+|\[REDACTED.*|\$\{?\w+\}?|\$\{\{.*|<[^>]*>|%\w+%|true|false|none|null|nil|required"
+    r"|optional|string|redacted|changeme|xxx+|\.\.\.|\{\{.*|[A-Z][A-Z0-9]*_[A-Z0-9_]+)$",
     re.IGNORECASE,
 )
 
@@ -163,7 +163,7 @@ RULES: tuple[SecretRule, ...] = (
                r"(?i)\b(?:authorization\s*[:=]\s*[\"']?)?(?:bearer|basic|token)\s+(?P<secret>"
                + _NOT_DONE + r"[A-Za-z0-9._~+/=-]{16,})"),
     SecretRule("docker-login-password", ("login",),
-               r"\blogin\b.*?\s(?:-p|--password)[ =](?P<secret>" + _NOT_DONE + r"(?!\*{3})\S+)"),
+               r"\blogin\b.*?\s(?:-p|--password)[ =](?P<secret>" + _NOT_DONE + r"(?!\*{3}|[\"']?\$)\S+)"),
 )
 
 
@@ -178,8 +178,8 @@ def shannon_entropy(value: str) -> float:
 # --- assignments: `password=...`, `"api_key": "..."`, `--token foo` ------------------------------
 _PASSWORD_KEY = re.compile(r"passw(?:or)?d|passphrase|secret|private[_-]?key", re.IGNORECASE)
 _ASSIGN = (
-    r"(?<![\w.-])(?P<key>[\w.-]*(?:" + _SECRET_NAMES + r")[\w.-]*)[\"']?"
-    r"\s*(?:=>|:=|:|=(?!=))\s*"
+    r"(?<![\w.:-])(?P<key>[\w.-]*(?:" + _SECRET_NAMES + r")[\w.-]*)[\"']?"
+    r"\s*(?:=>|:=|:(?!:)|=(?!=))\s*"
     r"(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s,;'\"]+))"
 )
 _FLAG = (
@@ -187,7 +187,7 @@ _FLAG = (
     r"(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'-][^\s\"']*))"
 )
 _ASSIGN_MARKERS = ("passw", "passphrase", "secret", "token", "key", "credential")
-_CODE_LIKE = re.compile(r"[()]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[./~]|\[REDACTED\]|^=")
+_CODE_LIKE = re.compile(r"[()]|^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$|^[./~]|\[REDACTED|^=")
 
 
 def _is_secret_value(key: str, value: str) -> bool:
@@ -304,7 +304,7 @@ def _apply(rule: SecretRule, regex: re.Pattern[str], text: str) -> tuple[str, in
             if not _is_secret_value(m.group("key"), m.group(group)):
                 return m.group(0)
         value = m.group(group)
-        if not value or value == MASK or value.startswith(MASK):
+        if not value or value.startswith("[REDACTED"):
             return m.group(0)
         count += 1
         start, end = m.span(group)

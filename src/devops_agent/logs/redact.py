@@ -3,6 +3,9 @@
 Formats were learned from public rule sets (read, not copied): gitleaks' ``config/gitleaks.toml``
 (MIT) and Yelp detect-secrets' ``detect_secrets/plugins`` (Apache-2.0), plus the vendors' own
 token-format documentation (GitHub, GitLab, Stripe, Slack, npm, PyPI, Hugging Face ...).
+From detect-secrets we also took the ideas of a keyword detector that skips indirect references
+(``$VAR``, ``os.environ[...]``, function calls) and of an entropy floor (its hex limit is 3.0 bits);
+from gitleaks the idea of cheap keyword gates before each regex.
 
 Design: a literal prefilter (one combined regex of markers) rejects ordinary lines in a few µs;
 only rules whose markers occur in the line run.  Each rule keeps public prefixes and names and
@@ -55,6 +58,9 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 
+# Access-key ids (AKIA), STS (ASIA) and the other IAM unique-id prefixes gitleaks also lists.
+_AWS_ID_PREFIXES = ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva")
+
 RULES: tuple[SecretRule, ...] = (
     # --- PEM / SSH -----------------------------------------------------------------------------
     SecretRule(
@@ -68,8 +74,9 @@ RULES: tuple[SecretRule, ...] = (
         r"\"private_key\"\s*:\s*\"(?P<secret>" + _NOT_DONE + r"[^\"]+)\"",
     ),
     # --- cloud providers -----------------------------------------------------------------------
-    SecretRule("aws-access-key-id", ("akia", "asia", "abia", "acca"),
-               r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)(?P<secret>[A-Z2-7]{16})(?![A-Z0-9])"),
+    SecretRule("aws-access-key-id", _AWS_ID_PREFIXES,
+               r"(?<![A-Z0-9])(?:" + "|".join(p.upper() for p in _AWS_ID_PREFIXES)
+               + r")(?P<secret>[A-Z2-7]{16})(?![A-Z0-9])"),
     SecretRule(
         "aws-secret-access-key",
         ("aws", "secret_access"),

@@ -23,6 +23,7 @@ from devops_agent.signatures.base import Extract, Rule
 from devops_agent.signatures.window import LineWindow
 
 MAX_EVIDENCE = 8
+CONTEXT_BEFORE, CONTEXT_AFTER = 2, 3  # lines shown around the lead line in human output
 IN_FAILING_STEP = 25
 OUTSIDE_FAILING_STEP = -35
 BASELINE_SEEN = -30  # the passing run printed the same line: not the cause
@@ -225,6 +226,7 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
         if c.primary not in lines:
             lines.append(c.primary)
     evidence = tuple(Evidence(n, sc.lines.get(n, "")) for n in lines if sc.lines.get(n) is not None)
+    context = _context(sc, lead.primary)
     file, line = _location(group, lead, mapper)
     values = dict(lead.values)
     if file:
@@ -250,8 +252,18 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
         suggestion=rule.format(rule.suggestion, values),
         fixable=rule.fixable,
         fingerprint=fingerprint,
+        context=context,
         data={**values, "count": len(group), "rule_fix": rule.fix},
     )
+
+
+def _context(sc: Scan, lineno: int, before: int = CONTEXT_BEFORE, after: int = CONTEXT_AFTER) -> tuple[Evidence, ...]:
+    out = []
+    for n in range(max(1, lineno - before), lineno + after + 1):
+        text = sc.lines.get(n)
+        if text is not None:
+            out.append(Evidence(n, text))
+    return tuple(out)
 
 
 def _location(group: list[Candidate], lead: Candidate, mapper: PathMapper) -> tuple[str | None, int | None]:
@@ -339,6 +351,12 @@ def _redact(findings: list[Finding], redactor) -> tuple[list[Finding], int]:  # 
             text, n = redactor(e.text)
             total += n
             ev.append(Evidence(e.line, text))
+        ctx = []
+        cited = {e.line for e in f.evidence}
+        for e in f.context:
+            text, n = redactor(e.text)
+            total += 0 if e.line in cited else n  # a line is counted once
+            ctx.append(Evidence(e.line, text))
         fields = {}
         for name in ("title", "root_cause", "suggestion", "command", "step"):
             val = getattr(f, name)
@@ -346,7 +364,7 @@ def _redact(findings: list[Finding], redactor) -> tuple[list[Finding], int]:  # 
                 text, n = redactor(val)
                 total += n
                 fields[name] = text
-        out.append(replace(f, evidence=tuple(ev), **fields))
+        out.append(replace(f, evidence=tuple(ev), context=tuple(ctx), **fields))
     return out, total
 
 

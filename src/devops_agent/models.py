@@ -99,6 +99,8 @@ class Finding:
     similar: tuple[Similar, ...] = ()
     flaky: str | None = None  # reason, when the failure looks flaky
     fingerprint: str | None = None
+    # A few log lines around the first evidence line (cleaned, redacted) for human output. Not in JSON.
+    context: tuple[Evidence, ...] = field(default=(), compare=False)
     # Rule-specific captured values (module name, symbol, version...) for fixers. Not in JSON.
     data: dict[str, Any] = field(default_factory=dict, compare=False)
 

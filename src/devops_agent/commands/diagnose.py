@@ -84,7 +84,17 @@ def _record(diag: Diagnosis, root: Path | None, log: str) -> Diagnosis:
 
 
 def _emit(diag: Diagnosis, fmt: str) -> None:
-    from devops_agent.render import render
+    from devops_agent.render import render, render_markdown
 
-    out = render(diag, fmt)
+    color = None
+    if fmt == "text":
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    out = render(diag, fmt, color=color)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and summary:  # inside a GitHub job: also fill the job summary
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(render_markdown(diag) + "\n")
+        except OSError as exc:
+            sys.stderr.write(f"devops-agent: warning: cannot write the job summary {summary}: {exc.strerror}\n")

@@ -35,6 +35,11 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 class DialectChoice(str, Enum):
     auto = "auto"
     github = "github"
@@ -108,7 +113,7 @@ def diagnose(
 
 @app.command()
 def rules(
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
 ) -> None:
     """List the signature catalogue."""
     from devops_agent.commands.catalog import print_rules

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
@@ -35,12 +35,12 @@ class OutputFormat(str, Enum):
     github = "github"
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class DialectChoice(str, Enum):
+class DialectChoice(StrEnum):
     auto = "auto"
     github = "github"
     gitlab = "gitlab"
@@ -66,7 +66,7 @@ def _root(
 
 
 RepoOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--repo",
         help="Git checkout to correlate with (default: the current directory when it is a git repository).",
@@ -81,10 +81,10 @@ def diagnose(
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     dialect: Annotated[DialectChoice, typer.Option("--dialect", help="Log dialect (default: detected).")] = DialectChoice.auto,
     baseline: Annotated[
-        Optional[Path], typer.Option("--baseline", help="A passing log of the same job, to boost lines new in the failure.")
+        Path | None, typer.Option("--baseline", help="A passing log of the same job, to boost lines new in the failure.")
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option("--since", help="Last known green commit, for culprit search.")
+        str | None, typer.Option("--since", help="Last known green commit, for culprit search.")
     ] = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Do not record this run in the local history.")
@@ -127,6 +127,56 @@ def rule(code: Annotated[str, typer.Argument(help="A rule code such as PY-DEP-00
     from devops_agent.commands.catalog import print_rule
 
     print_rule(code)
+
+
+hook_app = typer.Typer(help="Pre-push hook: predict failures CI would report, before the push.", no_args_is_help=True)
+app.add_typer(hook_app, name="hook")
+
+
+class HookFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@hook_app.command("check")
+def hook_check(
+    repo: RepoOpt = None,
+    range_: Annotated[
+        str | None, typer.Option("--range", help="Commits to check: A..B, or one commit (default: what is being pushed).")
+    ] = None,
+    pre_push: Annotated[
+        bool, typer.Option("--pre-push", help="Read the refs git hands a pre-push hook on stdin.")
+    ] = False,
+    format: Annotated[HookFormat, typer.Option("--format", "-f", help="Output format.")] = HookFormat.text,
+    budget: Annotated[
+        float | None, typer.Option("--budget", help="Seconds for the project's checkers (default: [hook] budget_s, 5).")
+    ] = None,
+    no_tools: Annotated[bool, typer.Option("--no-tools", help="Only the static predictors; run no checkers.")] = False,
+) -> None:
+    """Predict CI failures for a range of commits (exit 1 when the verdict is block)."""
+    from devops_agent.commands.hook import run_check
+
+    raise typer.Exit(run_check(repo=repo, range_spec=range_, pre_push=pre_push, fmt=format.value,
+                               budget_s=budget, no_tools=no_tools))
+
+
+@hook_app.command("install")
+def hook_install(
+    repo: RepoOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Keep an existing foreign hook as pre-push.local.")] = False,
+) -> None:
+    """Install the git pre-push hook in the repository."""
+    from devops_agent.commands.hook import run_install
+
+    raise typer.Exit(run_install(repo, force))
+
+
+@hook_app.command("uninstall")
+def hook_uninstall(repo: RepoOpt = None) -> None:
+    """Remove the devops-agent pre-push hook (restoring a previous one)."""
+    from devops_agent.commands.hook import run_uninstall
+
+    raise typer.Exit(run_uninstall(repo))
 
 
 def _crash_report(exc: BaseException) -> Path | None:

@@ -72,13 +72,20 @@ def target_python(ctx: PushContext) -> tuple[int, int]:
     return max(found) if found else sys.version_info[:2]
 
 
+# Constructs a newer Python accepts that this interpreter may reject: PEP 695 generics and type
+# aliases (3.12), PEP 701 f-strings (3.12). Only on such lines is a SyntaxError here uncertain.
+_NEWER_SYNTAX = re.compile(r"^\s*type\s+\w+|^\s*(?:async\s+)?(?:def|class)\s+\w+\s*\[|\b(?:rf|fr|f)[\"']", re.I)
+
+
 def predict_syntax(ctx: PushContext) -> Iterator[Prediction]:
     """Python files that do not compile (PY-SYN-001)."""
     for path, new, _old in _py_changes(ctx):
         try:
             compile(new, path, "exec", dont_inherit=True)
         except SyntaxError as exc:
-            newer = target_python(ctx) > sys.version_info[:2]
+            lines = new.splitlines()
+            bad_line = lines[exc.lineno - 1] if exc.lineno and exc.lineno <= len(lines) else ""
+            newer = target_python(ctx) > sys.version_info[:2] and bool(_NEWER_SYNTAX.search(bad_line))
             yield Prediction(
                 "PY-SYN-001", "compilation", path, exc.lineno,
                 f"{type(exc).__name__}: {exc.msg}",
@@ -247,12 +254,16 @@ def predict_missing_symbol(ctx: PushContext) -> Iterator[Prediction]:
     import difflib
 
     lost: set[str] = set()
-    for _path, new, old in _py_changes(ctx):
+    renamed: dict[tuple[str, str], str] = {}  # (module file, old name) -> the one new name
+    for path, new, old in _py_changes(ctx):
         before, after = _parse(old), _parse(new)
         if before is not None and after is not None:
             old_names, new_names = _defined_names(before), _defined_names(after)
             if old_names is not None and new_names is not None:
-                lost |= old_names - new_names
+                gone, added = old_names - new_names, new_names - old_names
+                lost |= gone
+                if len(gone) == 1 and len(added) == 1:
+                    renamed[(path, next(iter(gone)))] = next(iter(added))
     files = dict.fromkeys([*(p for p, _, _ in _py_changes(ctx)), *_importers(ctx, lost)])
     ctx.preload(list(files))
     defined_cache: dict[str, set[str] | None] = {}
@@ -281,7 +292,8 @@ def predict_missing_symbol(ctx: PushContext) -> Iterator[Prediction]:
                     continue
                 if is_pkg and _module_file(ctx, f"{module}.{name}")[0]:
                     continue  # a submodule
-                close = difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.5)
+                close = [renamed[(target, name)]] if (target, name) in renamed else \
+                    difflib.get_close_matches(name, sorted(defined), n=1, cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 yield Prediction(
                     "PY-IMP-001", "runtime", path, node.lineno,

@@ -41,6 +41,7 @@ CHECKS = {
     "black": Check("black", "PY-FMT-001", "format"),
     "mypy": Check("mypy", "PY-TYPE-001", "type-check"),
     "bandit": Check("bandit", "PY-SEC-001", "security"),
+    "tsc": Check("tsc", "JS-TSC-001", "type-check"),
 }
 
 
@@ -70,12 +71,14 @@ def used_checks(ctx: PushContext) -> list[str]:
         used.append("mypy")
     if "[tool.bandit]" in pyproject or ".bandit" in ctx.tree or re.search(r"\bbandit\b", blob):
         used.append("bandit")
+    if "tsconfig.json" in ctx.tree and (re.search(r"\btsc\b", blob) or '"typescript"' in (ctx.new("package.json") or "")):
+        used.append("tsc")
     return used
 
 
 def _executable(root: Path, name: str) -> str | None:
-    for venv in (".venv", "venv", ".tox/py/bin"):
-        cand = root / venv / "bin" / name
+    for bindir in (".venv/bin", "venv/bin", "node_modules/.bin"):
+        cand = root / bindir / name
         if cand.is_file():
             return str(cand)
     return shutil.which(name)
@@ -107,6 +110,8 @@ def _command(check: str, exe: str, files: list[str], ctx: PushContext) -> list[s
         return [exe, "--check", *files]
     if check == "mypy":
         return [exe, "--no-error-summary", "--show-error-codes", "--no-pretty", *files]
+    if check == "tsc":
+        return [exe, "--noEmit", "-p", ".", "--pretty", "false"]
     if check == "bandit":
         extra = ["-c", "pyproject.toml"] if "[tool.bandit]" in (ctx.new("pyproject.toml") or "") else []
         return [exe, "-q", "-f", "json", *extra, *files]
@@ -115,6 +120,7 @@ def _command(check: str, exe: str, files: list[str], ctx: PushContext) -> list[s
 
 _RUFF = re.compile(r"^(?P<file>[^:\n]+\.pyi?):(?P<line>\d+):\d+: (?P<code>[A-Z]+\d+) (?P<msg>.+)$")
 _MYPY = re.compile(r"^(?P<file>[^:\n]+\.pyi?):(?P<line>\d+)(?::\d+)?: error: (?P<msg>.+?)(?:  \[(?P<code>[\w-]+)\])?$")
+_TSC = re.compile(r"^(?P<file>[^(\n]+\.(?:ts|tsx|mts|cts))\((?P<line>\d+),\d+\): error (?P<code>TS\d+): (?P<msg>.+)$")
 _REFORMAT = re.compile(r"^(?:would reformat|Would reformat:) (?P<file>.+?)$", re.M)
 
 
@@ -138,6 +144,13 @@ def _parse(check: str, out: str, files: set[str]) -> list[Prediction]:
                 code = f" [{m['code']}]" if m["code"] else ""
                 preds.append(Prediction(spec.rule, spec.category, m["file"], int(m["line"]),
                                         f"mypy: {m['msg']}{code}", 0.9))
+    elif check == "tsc":
+        # tsc checks the whole project; a type error often surfaces in a file the push did not
+        # touch (a callee changed its return type), so every error counts, changed files most.
+        for m in map(_TSC.match, out.splitlines()):
+            if m and not m["file"].startswith(("node_modules/", "/")):
+                preds.append(Prediction(spec.rule, spec.category, m["file"], int(m["line"]),
+                                        f"tsc {m['code']}: {m['msg']}", 0.95 if m["file"] in files else 0.9))
     elif check == "bandit":
         try:
             results = json.loads(out or "{}").get("results", [])
@@ -153,10 +166,11 @@ def _parse(check: str, out: str, files: set[str]) -> list[Prediction]:
 
 def run_checks(ctx: PushContext, budget_s: float = 5.0) -> ToolReport:
     py_files = [c.path for c in ctx.changes if c.path.endswith(".py") and ctx.new(c.path) is not None]
+    ts_files = [c.path for c in ctx.changes if c.path.endswith((".ts", ".tsx", ".mts", ".cts"))]
     report = ToolReport([], [], {})
-    if not py_files:
+    if not py_files and not ts_files:
         return report
-    in_place = _worktree_matches(ctx, py_files)
+    in_place = _worktree_matches(ctx, py_files + ts_files)
     # (check, command, cwd, stdin) jobs. In place when the working tree holds the pushed files
     # (the usual pre-push case): exact config and first-party detection. Otherwise per-file
     # stdin runs from the repository root, and a snapshot dir for bandit.
@@ -164,11 +178,18 @@ def run_checks(ctx: PushContext, budget_s: float = 5.0) -> ToolReport:
     with tempfile.TemporaryDirectory(prefix="devops-agent-hook-") as tmp:
         snapshot = Path(tmp)
         for check in used_checks(ctx):
+            if (check == "tsc") != bool(ts_files) or (check != "tsc" and not py_files):
+                continue
             exe = _executable(ctx.root, check.split("-")[0])
             if exe is None:
                 report.skipped[check] = "not installed"
                 continue
-            if in_place:
+            if check == "tsc":
+                if not in_place:
+                    report.skipped[check] = "the working tree differs from the pushed commit"
+                    continue
+                jobs.append((check, _command(check, exe, ts_files, ctx), ctx.root, None))
+            elif in_place:
                 jobs.append((check, _command(check, exe, py_files, ctx), ctx.root, None))
             elif check == "mypy":
                 report.skipped[check] = "the working tree differs from the pushed commit"
@@ -192,7 +213,7 @@ def run_checks(ctx: PushContext, budget_s: float = 5.0) -> ToolReport:
         for check, outs in outputs.items():
             if check not in report.skipped:
                 report.ran.append(check)
-                report.predictions.extend(_parse(check, "\n".join(outs), set(py_files)))
+                report.predictions.extend(_parse(check, "\n".join(outs), set(py_files) | set(ts_files)))
     return report
 
 

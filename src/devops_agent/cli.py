@@ -179,6 +179,31 @@ def hook_uninstall(repo: RepoOpt = None) -> None:
     raise typer.Exit(run_uninstall(repo))
 
 
+class Platform(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+@app.command()
+def pr(
+    repo: RepoOpt = None,
+    base: Annotated[str | None, typer.Option("--base", help="Target branch (default: the project's default branch).")] = None,
+    draft: Annotated[
+        bool | None,
+        typer.Option("--draft/--ready", help="Open as draft, or ready for review (default: draft unless the fix is safe and validated)."),
+    ] = None,
+    remote: Annotated[str | None, typer.Option("--remote", help="Git remote to push to (default: the branch's, else origin).")] = None,
+    platform: Annotated[Platform | None, typer.Option("--platform", help="github or gitlab (default: from the remote URL).")] = None,
+    label: Annotated[list[str] | None, typer.Option("--label", help="Label to add (repeatable).")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Title (default: the fix commit's subject).")] = None,
+) -> None:
+    """Push the current fix branch and open a pull request (GitHub) or merge request (GitLab)."""
+    from devops_agent.commands.pr import run_pr
+
+    raise typer.Exit(run_pr(repo=repo, base=base, draft=draft, remote=remote,
+                            platform=platform.value if platform else None, labels=label or [], title=title))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

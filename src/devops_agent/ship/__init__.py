@@ -1,0 +1,1 @@
+"""Shipping a fix: pushing its branch and opening the pull/merge request."""

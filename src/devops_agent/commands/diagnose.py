@@ -53,6 +53,7 @@ def run_diagnose(
     )
     if root is not None and diag.findings:
         diag = _with_culprit(diag, root, since)
+    diag = _with_flaky_kinds(diag)
     if record:
         diag = _record(diag, root, log)
     _emit(diag, fmt)
@@ -67,6 +68,13 @@ def _with_culprit(diag: Diagnosis, root: Path, since: str | None) -> Diagnosis:
     if culprit is None:
         return diag
     return replace(diag, findings=(replace(top, culprit=culprit), *diag.findings[1:]))
+
+
+def _with_flaky_kinds(diag: Diagnosis) -> Diagnosis:
+    from devops_agent.flaky import known_flaky_kind
+
+    findings = tuple(f if f.flaky else replace(f, flaky=known_flaky_kind(f)) for f in diag.findings)
+    return replace(diag, findings=findings)
 
 
 def _record(diag: Diagnosis, root: Path | None, log: str) -> Diagnosis:

@@ -93,6 +93,12 @@ def diagnose(
         bool, typer.Option("--explain", help="Add a model-written root cause (needs an LLM).")
     ] = False,
     max_findings: Annotated[int, typer.Option("--max-findings", help="Findings to report.", min=1)] = 5,
+    show_prompt: Annotated[
+        bool, typer.Option("--show-prompt", help="Print exactly what --explain would send to the model; call nothing.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="litellm model for --explain (default: DEVOPS_AGENT_MODEL, [llm] model).")
+    ] = None,
 ) -> None:
     """Find, classify and explain the failure in a CI log (offline)."""
     from devops_agent.commands.diagnose import run_diagnose
@@ -107,6 +113,8 @@ def diagnose(
         record=not no_history,
         explain=explain,
         max_findings=max_findings,
+        show_prompt=show_prompt,
+        model=model,
     )
     raise typer.Exit(code)
 

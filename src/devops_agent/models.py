@@ -99,6 +99,7 @@ class Finding:
     similar: tuple[Similar, ...] = ()
     flaky: str | None = None  # reason, when the failure looks flaky
     fingerprint: str | None = None
+    explanation: str | None = None  # model-written root cause (diagnose --explain)
     # A few log lines around the first evidence line (cleaned, redacted) for human output. Not in JSON.
     context: tuple[Evidence, ...] = field(default=(), compare=False)
     # Rule-specific captured values (module name, symbol, version...) for fixers. Not in JSON.
@@ -132,6 +133,8 @@ class Finding:
             out["flaky"] = self.flaky
         if self.fingerprint:
             out["fingerprint"] = self.fingerprint
+        if self.explanation:
+            out["explanation"] = self.explanation
         return out
 
 

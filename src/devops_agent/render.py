@@ -115,6 +115,8 @@ def _text_finding(console, f: Finding, rank: int, escape) -> None:  # type: igno
         last = e.line
     if f.root_cause and rank == 0:
         console.print(f"   cause: {escape(f.root_cause)}")
+    if f.explanation:
+        console.print(f"   explanation (model): {escape(f.explanation)}")
     if f.culprit:
         c = f.culprit
         console.print(f"   culprit: {c.commit[:10]} {escape(c.subject)} ({escape(c.author)}, confidence {c.confidence:.2f})")

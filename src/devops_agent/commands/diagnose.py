@@ -42,10 +42,17 @@ def run_diagnose(
     record: bool,
     explain: bool,
     max_findings: int,
+    show_prompt: bool = False,
+    model: str | None = None,
 ) -> int:
     from devops_agent.diagnose import diagnose_path
 
     root = find_repo(repo)
+    llm = None
+    if explain or show_prompt:  # model set-up errors surface before any work
+        from devops_agent.commands.explain import ExplainStep
+
+        llm = ExplainStep.create(model=model, repo=root, log=log, check=not show_prompt)
     if baseline is not None and not baseline.is_file():
         raise InputError(f"--baseline {baseline}: no such file", "pass the log of a passing run of the same job")
     diag = diagnose_path(
@@ -54,6 +61,10 @@ def run_diagnose(
     if root is not None and diag.findings:
         diag = _with_culprit(diag, root, since)
     diag = _with_flaky_kinds(diag)
+    if llm is not None and show_prompt:
+        return llm.show_prompt(diag, fmt)
+    if llm is not None:
+        diag = llm.explain(diag)
     if record:
         diag = _record(diag, root, log)
     _emit(diag, fmt)

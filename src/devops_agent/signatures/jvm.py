@@ -4,8 +4,7 @@ checkstyle.
 
 Formats learned from the tools' own output (javac's ``file:line: error: msg`` + source + caret,
 maven-compiler-plugin's ``[ERROR] /abs/File.java:[line,col] msg``, Surefire's per-test
-``<<< FAILURE!`` header followed by the exception and its stack, Surefire's "Results:" summary,
-Gradle's ``Class > test FAILED`` and ``* What went wrong:``, checkstyle's ``[ERROR] file:l:c: msg
+``<<< FAILURE!`` header followed by the exception and its stack, Gradle's ``Class > test FAILED`` and ``* What went wrong:``, checkstyle's ``[ERROR] file:l:c: msg
 [Check]``). Extract hooks only look a few lines around the match.
 """
 
@@ -157,24 +156,19 @@ def _dep_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 
 # --- tests ---------------------------------------------------------------------------------------
-_TEST = rx(
-    r"Time elapsed: [\d.,]+ s(?:ec)?\s{1,4}<<< (?P<kind>FAILURE|ERROR)!"
-    r"|^\[ERROR\]   (?P<summary>[\w$.]+\.[\w$]+(?:\[[^\]\n]{0,200}\])?(?:\([^)\n]{0,200}\))?)(?::(?P<line>\d+))? (?P<message>\S[^\n]{0,500})"
-    r"|^(?P<gcls>[\w$.]+) > (?P<gtest>[^\n]{1,300}) FAILED\s*$"
-    r"|^Failed tests:\s+(?P<old>[\w$]+\([\w$.]+\))"
-)
-_RUN_LINE = re.compile(r"^\[ERROR\]   Run \d+:")
+_TEST = rx(r"Time elapsed: [\d.,]+ s(?:ec)?\s{1,4}<<< (?P<kind>FAILURE|ERROR)!")
+_GRADLE_TEST = rx(r"^(?P<gcls>[\w$.]+) > (?P<gtest>[^\n]{1,300}) FAILED\s*$")
 _CLASS_RUN = re.compile(r"^(?:\[ERROR\] )?Tests run: \d+, Failures: \d+, Errors: \d+,[^\n]{0,200}? -{1,2} in (?P<cls>[\w$.]+)")
 
 
 def _test_name(m: re.Match[str]) -> str:
-    if m["gcls"]:
-        return f"{m['gcls']}.{m['gtest']}"
-    if m["kind"]:  # `[ERROR] com.x.FooTest.bar -- Time elapsed: ...` / `bar(com.x.FooTest)  Time elapsed`
-        head = m.string[: m.start()].strip()
-        head = re.sub(r"^\[(?:ERROR|INFO|WARNING)\]\s*", "", head)
-        return re.sub(r"\s*--$", "", head).strip()
-    return (m["summary"] or m["old"] or "").strip()
+    gd = m.groupdict()
+    if gd.get("gcls"):
+        return f"{gd['gcls']}.{gd['gtest']}"
+    # `[ERROR] com.x.FooTest.bar -- Time elapsed: ...` / `bar(com.x.FooTest)  Time elapsed: ...`
+    head = m.string[: m.start()].strip()
+    head = re.sub(r"^\[(?:ERROR|INFO|WARNING)\]\s*", "", head)
+    return re.sub(r"\s*--$", "", head).strip()
 
 
 def _test_class(name: str) -> str | None:
@@ -186,11 +180,12 @@ def _test_class(name: str) -> str | None:
 
 
 def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
-    if m["summary"] is not None:
-        return _summary_extract(m)
     name = _test_name(m)
+    gradle = "gcls" in m.groupdict()
+    if not name:
+        return None
     cls_run = None
-    if m["kind"] and name.startswith("Tests run:"):
+    if not gradle and name.startswith("Tests run:"):
         cls_run = _CLASS_RUN.match(m.string)
         if cls_run is None:
             return None
@@ -200,34 +195,21 @@ def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
     data: dict[str, object] = {"test": name}
     cls = _test_class(name) if not cls_run else name
     primary = None
-    for n, text in win.after(3):
-        if _EXC_LINE.match(text):
+    for n, text in win.after(4 if gradle else 3):
+        if _EXC_LINE.match(text) and (not gradle or text.startswith(" ")):
             primary = n
             data["message"] = text.strip()[:300]
             break
-        if text.strip():
+        if text.strip() and not gradle:  # Gradle interleaves other console lines
             break
     loc = _project_frame(win, (primary or win.lineno) + 1, prefer=cls)
-    if loc is None and m["gcls"] and primary:  # Gradle: `    java.lang.X at CartTest.java:61`
+    if loc is None and gradle and primary:  # Gradle: `    java.lang.X at CartTest.java:61`
         g = re.search(r" at (?P<f>[\w$]+\.(?:java|kt|groovy)):(?P<l>\d+)\s*$", win.text(primary) or "")
         if g:
             loc = (_source_path(m["gcls"], g["f"]), int(g["l"]))
     file, line = loc if loc else (None, None)
     evidence = (win.lineno,) if primary else ()
     return Extract(file=file, line=line, primary=primary, evidence=evidence, data=data)
-
-
-def _summary_extract(m: re.Match[str]) -> Extract | None:
-    """`[ERROR]   CartTest.total:18 expected ...` in Surefire's Results section."""
-    if _RUN_LINE.match(m.string) or m["summary"].startswith("Tests run"):
-        return None
-    name = m["summary"]
-    cls = _test_class(name) or ""
-    fname = cls.rsplit(".", 1)[-1]
-    data = {"test": name, "message": m["message"]}
-    if not (fname and m["line"]):
-        return Extract(data=data)
-    return Extract(file=f"{fname}.java", line=int(m["line"]), data=data)
 
 
 # --- Gradle --------------------------------------------------------------------------------------
@@ -259,15 +241,19 @@ def _gradle_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 # --- checkstyle ----------------------------------------------------------------------------------
 _CHECKSTYLE = rx(
-    r"^(?:\[ant:checkstyle\] )?\[ERROR\] (?P<f1>\S[^\n]{0,400}?\.(?:java|kt|groovy)):(?P<l1>\d+):(?:(?P<c1>\d+):)? "
+    r"^(?:\[ant:checkstyle\] )?\[(?:ERROR|WARN)\] (?P<f1>\S[^\n]{0,400}?\.(?:java|kt|groovy)):(?P<l1>\d+):(?:(?P<c1>\d+):)? "
     r"(?P<m1>[^\n]{1,400}?) \[(?P<k1>\w+)\]\s*$"
     r"|^\[(?:ERROR|WARN(?:ING)?)\] (?P<f2>\S[^\n]{0,400}?\.java):\[(?P<l2>\d+)(?:,(?P<c2>\d+))?\] \((?P<g2>\w+)\) (?P<k2>\w+): (?P<m2>[^\n]{1,400})"
-    r"|You have (?P<count>\d+) Checkstyle violations?|Checkstyle rule violations were found"
+    r"|^\[ERROR\] Failed to execute goal [^\n]{0,300}?You have (?P<count>\d+) Checkstyle violations?"
+    r"|^\s*> Checkstyle rule violations were found"
 )
+_CHECKSTYLE_FAILED = re.compile(r"Checkstyle (?:rule )?violations?|There (?:is|are) \d+ errors? reported by Checkstyle")
 
 
 def _checkstyle_extract(m: re.Match[str], win: Window) -> Extract | None:
     if m["f1"]:
+        if "[WARN]" in m.string[:30] and not _checkstyle_failed_near(win):
+            return None  # warnings fail the build only when the plugin says so
         data = {"check": m["k1"], "message": m["m1"]}
         return Extract(file=m["f1"], line=int(m["l1"]), data=data)
     if m["f2"]:
@@ -279,9 +265,29 @@ def _checkstyle_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 def _checkstyle_failed_near(win: Window) -> bool:
     for _, text in win.after(400):
-        if "Checkstyle violation" in text or "checkstyle" in text and "Failed to execute goal" in text:
+        if _CHECKSTYLE_FAILED.search(text):
             return True
     return False
+
+
+# --- formatter checks (spotless, spring-javaformat) ---------------------------------------------
+_FORMAT = rx(r"(?:The following files had format violations|Formatting violations found in the following files)")
+_FORMAT_FILE = re.compile(r"^\s+(?:\* )?(?P<f>[^\s@*][^\s]{0,400}\.(?:java|kt|kts|groovy|scala|xml|gradle))\s*$")
+
+
+def _format_extract(m: re.Match[str], win: Window) -> Extract | None:
+    files: list[tuple[int, str]] = []
+    for n, text in win.after(200):
+        f = _FORMAT_FILE.match(text)
+        if f:
+            files.append((n, f["f"]))
+        elif text.startswith(("* Try:", "BUILD", "[ERROR] -> ", "[INFO]")):
+            break
+    names = list(dict.fromkeys(f for _, f in files))
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    title = f"Formatter check failed: {shown}" if names else None
+    return Extract(file=names[0] if names else None, evidence=tuple(n for n, _ in files[:3]),
+                   data={"files": names}, title=title)
 
 
 # --- catalogue -----------------------------------------------------------------------------------
@@ -422,17 +428,40 @@ RULES = [
         ecosystem=_ECO,
         title="JVM test {test} failed",
         root_cause="The test {test} failed: {message}",
-        suggestion="Run the test locally (mvn -Dtest=... test / gradle test --tests ...) and fix the code or the expectation at {file}:{line}.",
+        suggestion="Run the test locally (mvn -Dtest=... test) and fix the code or the expectation at {file}:{line}.",
         doc=_doc(
-            "A JUnit/TestNG test failed under Maven Surefire (`[ERROR] com.x.FooTest.bar -- Time elapsed: 0.01 s "
-            "<<< FAILURE!` then the assertion and stack; `[ERROR]   FooTest.bar:42 expected ...` in the Results) or "
-            "Gradle (`FooTest > bar() FAILED`).",
+            "A JUnit/TestNG test failed under Maven Surefire/Failsafe: `[ERROR] com.x.FooTest.bar -- Time elapsed: "
+            "0.01 s <<< FAILURE!` (older: `bar(com.x.FooTest)  Time elapsed: 0.01 sec  <<< FAILURE!`), then the "
+            "assertion and its stack; the Results section repeats it as `[ERROR]   FooTest.bar:42 expected ...`.",
             "An assertion did not hold (a logic change) or the test threw an exception.",
             "[ERROR] com.acme.shop.CartTest.totalSumsPrices -- Time elapsed: 0.006 s <<< FAILURE!\n"
             "org.opentest4j.AssertionFailedError: total of two items ==> expected: <449> but was: <199>\n"
             "\tat com.acme.shop.CartTest.totalSumsPrices(CartTest.java:18)",
             "Read the assertion and the first project frame of the stack; fix the code under test (or the test when "
             "the expectation is outdated).",
+        ),
+    ),
+    Rule(
+        code="JVM-TEST-002",
+        name="gradle-test-failure",
+        category="test",
+        severity="high",
+        pattern=_GRADLE_TEST,
+        literal=" FAILED",
+        extract=_test_extract,
+        priority=80,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="JVM test {test} failed",
+        root_cause="The test {test} failed: {message}",
+        suggestion="Run it locally (gradle test --tests '...') and fix the code or the expectation at {file}:{line}.",
+        doc=_doc(
+            "Gradle's test task reported a failed test: `FooTest > bar() FAILED` followed by the exception and "
+            "`at FooTest.java:61` (or the full stack with `--stacktrace`/`exceptionFormat full`).",
+            "An assertion did not hold (a logic change) or the test threw an exception.",
+            "LogDifferTest > testGithubParsing() FAILED\n    java.lang.IllegalArgumentException at LogDifferTest.java:61",
+            "Open the test report (build/reports/tests) or re-run the single test; fix the code under test or the "
+            "outdated expectation.",
         ),
     ),
     Rule(
@@ -457,6 +486,30 @@ RULES = [
             "* What went wrong:\nExecution failed for task ':platform-base:projectHealth'.\n"
             "> /home/runner/work/gradle/gradle/platforms/software/platform-base/build.gradle.kts",
             "Act on the `>` reason lines; re-run with `--stacktrace` locally for the full cause.",
+        ),
+    ),
+    Rule(
+        code="JVM-FMT-001",
+        name="jvm-format-check",
+        category="format",
+        severity="low",
+        pattern=_FORMAT,
+        literal="violations",
+        extract=_format_extract,
+        priority=74,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Formatter check failed",
+        root_cause="The build's formatter check found unformatted files (first: {file}).",
+        suggestion="Run the formatter (gradle spotlessApply / mvn spotless:apply / gradle format) and commit the result.",
+        doc=_doc(
+            "A formatter check failed the build: Spotless (`The following files had format violations:` then each "
+            "file and a diff) or spring-javaformat (`Formatting violations found in the following files:` then "
+            "`* path` lines).",
+            "Files were edited without running the project's formatter.",
+            "> Formatting violations found in the following files:\n"
+            "   * src/main/java/org/springframework/boot/actuate/sbom/SbomProperties.java",
+            "Run the apply task the message names (spotlessApply, format) and commit the reformatted files.",
         ),
     ),
     Rule(

@@ -59,7 +59,7 @@ _NPM = rx(
     r"|^\s*ERR_PNPM_(?P<pcode>[A-Z0-9_]{2,60})\s+(?P<pmsg>\S[^\n]{0,400})"
     r"|^error (?P<ymsg>Couldn't find (?:package|any versions for) [^\n]{1,300}|An unexpected error occurred: "
     r"[^\n]{1,400}|Your lockfile needs to be updated[^\n]{0,300}|Package \"[^\"\n]{1,200}\" refers to a non-existing file[^\n]{0,200})"
-    r"|YN00(?P<ycode>35|28|82): [^\n]{0,400}"
+    r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): [^\n]{0,400}"
 )
 _NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK"}
 _PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*)$")
@@ -367,15 +367,19 @@ def _user_frame_tap(win: Window) -> tuple[str, int] | None:
 def _mocha_block(m: re.Match[str], win: Window) -> Extract | None:
     """mocha: `  1 failing`, then `  1) suite` ... the error line and its frames."""
     primary = None
+    title: list[str] = []
     for n, text in win.after(40):
         if re.match(r"^\s+\w*Error\b|^\s+AssertionError", text):
             primary = n
             break
+        if text.strip():
+            title.append(re.sub(r"^\d+\)\s*", "", text.strip()).rstrip(":"))
     if primary is None:
         return None
     loc = _user_frame(win, primary + 1)
     file, line = loc if loc else (None, None)
-    return Extract(file=file, line=line, primary=primary, evidence=(win.lineno,))
+    name = " ".join(t for t in title if t)[:300]
+    return Extract(file=file, line=line, primary=primary, evidence=(win.lineno,), data={"test": name} if name else {})
 
 
 # --- uncaught Node errors ------------------------------------------------------------------------

@@ -212,6 +212,20 @@ def pr(
                             platform=platform.value if platform else None, labels=label or [], title=title))
 
 
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question (omit for an interactive session).")] = None,
+    repo: RepoOpt = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="litellm model (default: DEVOPS_AGENT_MODEL, [llm] model; none: retrieval only).")
+    ] = None,
+) -> None:
+    """Ask about past failures: answers from the history and the repository, cited."""
+    from devops_agent.commands.ask import run_ask
+
+    raise typer.Exit(run_ask(question, repo=repo, model=model))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

@@ -146,11 +146,11 @@ def _dep_extract(m: re.Match[str], win: Window) -> Extract | None:
     for i, text in enumerate(lines):
         a = _ARTIFACT.search(text)
         if a:
-            artifact = a["a"]
+            artifact = a["a"].rstrip(".")
             if i:
                 evidence.append(win.lineno + i)
             break
-    artifact = artifact or m["gav"] or m["plugin"] or m["plugin_id"] or m["at"]
+    artifact = artifact or (m["gav"] or "").rstrip(".") or m["plugin"] or m["plugin_id"] or m["at"]
     data = {"artifact": artifact} if artifact else {}
     return Extract(evidence=tuple(evidence), data=data)
 

@@ -1,0 +1,253 @@
+"""The JavaScript/TypeScript signatures on real tool output (captured with node 20, npm 11, pnpm 9,
+yarn 1.22, typescript 6, eslint 10, jest 30, vitest 4; ANSI codes removed as the engine does)."""
+
+from __future__ import annotations
+
+import glob
+
+import pytest
+
+from devops_agent.logs.clean import clean_line, message_of
+from devops_agent.signatures.base import Extract
+from devops_agent.signatures.node import RULES
+from devops_agent.signatures.window import LineWindow
+
+BY_CODE = {r.code: r for r in RULES}
+
+
+def matches(code: str, text: str) -> list[tuple[int, Extract]]:
+    rule = BY_CODE[code]
+    lines = [message_of(clean_line(t)) for t in text.split("\n")]
+    win = LineWindow(lines)
+    out = []
+    for n, line in enumerate(lines, 1):
+        if rule.literal and rule.literal not in line:
+            continue
+        m = rule.pattern.search(line)
+        if m is None:
+            continue
+        ext = rule.extract(m, win.at(n)) if rule.extract else Extract()
+        if ext is not None:
+            out.append((n, ext))
+    return out
+
+
+VITEST = """\
+ ❯ test/quote.test.ts (2 tests | 1 failed) 5ms
+     ✓ charges per started kilogram 1ms
+     × uses the zone code 3ms
+
+⎯⎯⎯⎯⎯⎯⎯ Failed Tests 1 ⎯⎯⎯⎯⎯⎯⎯
+
+ FAIL  test/quote.test.ts > shippingCost > uses the zone code
+AssertionError: expected 'e' to deeply equal 'eu'
+
+Expected: "eu"
+Received: "e"
+
+ ❯ test/quote.test.ts:10:31
+      8|
+      9|   it("uses the zone code", () => {
+     10|     expect(parseZone(" EU ")).toEqual("eu");
+       |                               ^
+"""
+
+
+def test_vitest_failure_names_test_and_source_line() -> None:
+    ((n, ext),) = matches("JS-TEST-001", VITEST)
+    assert n == 7
+    assert ext.file == "test/quote.test.ts" and ext.line == 10
+    assert ext.evidence == (8,)
+    assert ext.data["test"] == "test/quote.test.ts > shippingCost > uses the zone code"
+
+
+NODE_TAP = """\
+# Subtest: drops punctuation
+not ok 2 - drops punctuation
+  ---
+  duration_ms: 0.92446
+  location: '/home/runner/work/slugs/slugs/test/slug.test.js:9:1'
+  failureType: 'testCodeFailure'
+  error: |-
+    Expected values to be strictly equal:
+    + actual - expected
+
+    + 'hello,-world!'
+    - 'hello-world'
+            ^
+  code: 'ERR_ASSERTION'
+  name: 'AssertionError'
+  stack: |-
+    TestContext.<anonymous> (/home/runner/work/slugs/slugs/test/slug.test.js:10:10)
+    Test.runInAsyncScope (node:async_hooks:206:9)
+  ...
+1..2
+"""
+
+NODE_SPEC = """\
+✔ lowercases words (0.891517ms)
+✖ drops punctuation (0.892486ms)
+  AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:
+  + actual - expected
+      at TestContext.<anonymous> (/home/runner/work/slugs/slugs/test/slug.test.js:10:10)
+      at Test.runInAsyncScope (node:async_hooks:206:9)
+
+✖ failing tests:
+
+test at test/slug.test.js:9:1
+"""
+
+
+def test_node_test_tap_uses_error_and_stack_frame() -> None:
+    ((n, ext),) = matches("JS-TEST-001", NODE_TAP)
+    assert n == 2 and ext.primary == 8  # the message under `error: |-`
+    assert ext.file.endswith("test/slug.test.js") and ext.line == 10
+    assert ext.data["test"] == "drops punctuation"
+
+
+def test_node_test_spec_reporter() -> None:
+    ((n, ext),) = matches("JS-TEST-001", NODE_SPEC)
+    assert n == 2 and ext.primary == 3
+    assert ext.line == 10 and ext.data["test"] == "drops punctuation"
+
+
+MOCHA = """\
+  106366 passing (10m)
+  1 failing
+
+  1)\x20
+       fourslash tests
+         fourslash test codeFix.ts runs correctly:
+     AssertionError: expected 'Add return type' to equal 'Add return type Foo'
+      at _TestState.verifyCodeFix (src/harness/fourslashImpl.ts:3435:20)
+      at processImmediate (node:internal/timers:504:21)
+"""
+
+
+def test_mocha_failing_block() -> None:
+    ((n, ext),) = matches("JS-TEST-001", MOCHA)
+    assert n == 2 and ext.primary == 7
+    assert (ext.file, ext.line) == ("src/harness/fourslashImpl.ts", 3435)
+    assert "fourslash test codeFix.ts runs correctly" in ext.data["test"]
+
+
+JEST_MISSING = """\
+FAIL test/fmt.test.js
+  ● Test suite failed to run
+
+    Cannot find module 'date-fns' from 'test/fmt.test.js'
+
+      at Resolver._throwModNotFoundError (../node_modules/jest-resolve/build/index.js:1031:11)
+      at Object.require (test/fmt.test.js:1:20)
+"""
+
+
+def test_missing_module_from_jest_and_node() -> None:
+    ((n, ext),) = matches("JS-DEP-002", JEST_MISSING)
+    assert n == 4 and ext.data == {"module": "date-fns"} and ext.file == "test/fmt.test.js"
+    esm = "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@acme/ui' imported from /app/src/index.mjs"
+    ((_, ext),) = matches("JS-DEP-002", esm)
+    assert ext.data == {"module": "@acme/ui"} and ext.file == "/app/src/index.mjs"
+    # relative imports and tsc's TS2307 are not missing packages
+    assert not matches("JS-DEP-002", "Error: Cannot find module './config'")
+    assert not matches("JS-DEP-002", "src/a.ts(1,20): error TS2307: Cannot find module 'zod' or its corresponding type declarations.")
+
+
+def test_tsc_plain_and_pretty_forms() -> None:
+    plain = "src/quote.ts(5,3): error TS2322: Type 'string' is not assignable to type 'number'.\n" \
+            "src/quote.ts(10,32): error TS2339: Property 'price' does not exist on type 'Rate'."
+    got = matches("JS-TSC-001", plain)
+    assert [(e.file, e.line, e.data["ts_code"]) for _, e in got] == [("src/quote.ts", 5, "TS2322"), ("src/quote.ts", 10, "TS2339")]
+    pretty = "src/quote.ts:5:3 - error TS2322: Type 'string' is not assignable to type 'number'.\n\n" \
+             "5   total = baseRate(zone);\n    ~~~~~"
+    ((_, ext),) = matches("JS-TSC-001", pretty)
+    assert (ext.file, ext.line, ext.evidence) == ("src/quote.ts", 5, (3, 4))
+    ((_, ext),) = matches("JS-TSC-001", "web:build: src/app.tsx(3,7): error TS2304: Cannot find name 'x'.")
+    assert ext.file == "src/app.tsx"
+
+
+REGISTRY_404 = {
+    "npm": "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/left-padder-utils-acme\n"
+           "npm error 404\nnpm error 404  The requested resource 'left-padder-utils-acme@^1.0.0' could not be found",
+    "pnpm": " ERR_PNPM_FETCH_404  GET https://registry.npmjs.org/left-padder-utils-acme: Not Found - 404\n\n"
+            "This error happened while installing a direct dependency of /tmp/pn\n\n"
+            "left-padder-utils-acme is not in the npm registry, or you have no permission to fetch it.",
+    "yarn": "[1/4] Resolving packages...\nerror Couldn't find package \"left-padder-utils-acme\" on the \"npm\" registry.",
+}
+
+
+@pytest.mark.parametrize("tool", sorted(REGISTRY_404))
+def test_package_not_found_in_each_package_manager(tool: str) -> None:
+    ((_, ext),) = matches("JS-NPM-001", REGISTRY_404[tool])
+    assert ext.data["package"] == "left-padder-utils-acme"
+
+
+def test_npm_network_codes_are_left_to_infrastructure() -> None:
+    log = open("/work/shared/bench/public/cases/p18-widgetkit-npm-registry-down/build.log", encoding="utf-8").read() \
+        if glob.glob("/work/shared/bench/public/cases/p18-*") else (
+            "npm error code ECONNREFUSED\nnpm error syscall connect\nnpm error errno ECONNREFUSED")
+    assert not matches("JS-NPM-001", log)
+    assert not matches("JS-NPM-001", "npm ERR! code ETIMEDOUT\nnpm ERR! network request to https://r/x failed")
+    ((_, ext),) = matches("JS-NPM-001", "npm error code ETARGET\nnpm error notarget No matching version found for dayjs@^9.4.0.")
+    assert ext.primary == 2 and ext.data == {"code": "ETARGET", "package": "dayjs"}
+
+
+def test_eresolve_constraints() -> None:
+    text = (
+        "npm error code ERESOLVE\nnpm error ERESOLVE unable to resolve dependency tree\nnpm error\n"
+        "npm error While resolving: dashboard@1.0.0\nnpm error Found: react@19.3.1\nnpm error node_modules/react\n"
+        "npm error   react@\"^19.0.0\" from the root project\nnpm error\nnpm error Could not resolve dependency:\n"
+        "npm error peer react@\"^16.8.5 || ^17.0.0 || ^18.0.0\" from react-beautiful-dnd@13.1.1\n"
+    )
+    assert not matches("JS-NPM-001", text)  # the code line defers to JS-DEP-001
+    ((n, ext),) = matches("JS-DEP-001", text)
+    assert n == 2 and ext.data["package"] == "react"
+    assert ext.data["constraints"] == ["react@19.3.1", "peer react@\"^16.8.5 || ^17.0.0 || ^18.0.0\" from react-beautiful-dnd@13.1.1"]
+
+
+def test_eslint_stylish_file_comes_from_header() -> None:
+    text = (
+        "\n/home/runner/work/shop/shop/lib/cart.js\n"
+        "   2:9   error  'discount' is assigned a value but never used  no-unused-vars\n"
+        "  11:42  error  'totl' is not defined                          no-undef\n"
+        "  12:1   warning  Unexpected console statement  no-console\n\n"
+        "✖ 3 problems (2 errors, 1 warning)\n"
+    )
+    got = matches("JS-LINT-001", text)
+    assert [(e.file, e.line, e.data["rule"]) for _, e in got] == [
+        ("/home/runner/work/shop/shop/lib/cart.js", 2, "no-unused-vars"),
+        ("/home/runner/work/shop/shop/lib/cart.js", 11, "no-undef"),
+    ]
+    assert got[0][1].data["codes"] == ["no-unused-vars", "no-undef"]
+    unix = "/src/lib/cart.js:2:9: 'discount' is assigned a value but never used. [Error/no-unused-vars]"
+    ((_, ext),) = matches("JS-LINT-001", unix)
+    assert (ext.line, ext.data["codes"]) == (2, ["no-unused-vars"])
+
+
+def test_uncaught_error_needs_node_report_shape() -> None:
+    text = (
+        "/builds/acme/widgets/server.js:4\n  return cfg.server.port.toString();\n                    ^\n\n"
+        "TypeError: Cannot read properties of undefined (reading 'port')\n"
+        "    at listenPort (/builds/acme/widgets/server.js:4:21)\n"
+        "    at Module._compile (node:internal/modules/cjs/loader:1521:14)\n\nNode.js v20.20.2"
+    )
+    ((n, ext),) = matches("JS-RUN-001", text)
+    assert (n, ext.file, ext.line, ext.evidence) == (5, "/builds/acme/widgets/server.js", 4, (3,))
+    assert not matches("JS-RUN-001", "Error: something went wrong\nnext line")
+
+
+def _sample_lines(limit: int = 60000) -> list[str]:
+    paths = sorted(glob.glob("/work/shared/datasets/pytorch/logs/*.log"))
+    paths += sorted(glob.glob("/work/shared/bench/public/cases/p0*/build.log"))
+    lines: list[str] = []
+    for p in paths:
+        with open(p, encoding="utf-8", errors="replace") as fh:
+            lines.extend(fh.read().split("\n"))
+    return lines[:limit]
+
+
+@pytest.mark.skipif(not glob.glob("/work/shared/datasets/pytorch/logs/*.log"), reason="datasets not present")
+def test_no_false_positives_on_other_ecosystems_logs() -> None:
+    text = "\n".join(_sample_lines())
+    for code in ("JS-NPM-001", "JS-DEP-001", "JS-TSC-001", "JS-LINT-001", "JS-FMT-001", "JS-TEST-001"):
+        assert not matches(code, text), code

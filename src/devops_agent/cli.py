@@ -226,6 +226,24 @@ def ask(
     raise typer.Exit(run_ask(question, repo=repo, model=model))
 
 
+@app.command(name="bisect")
+def bisect_cmd(
+    log: Annotated[str | None, typer.Argument(help="Failing log: its failing step's command is what bisect runs.")] = None,
+    good: Annotated[str, typer.Option("--good", help="Last commit known to pass.")] = ...,  # type: ignore[assignment]
+    bad: Annotated[str, typer.Option("--bad", help="A commit that fails.")] = "HEAD",
+    command: Annotated[str | None, typer.Option("--command", help="Command to run at each step (default: from the log).")] = None,
+    repo: RepoOpt = None,
+    probe_timeout: Annotated[float, typer.Option("--probe-timeout", help="Seconds per run of the command (a timeout skips the commit).")] = 300,
+    budget: Annotated[float, typer.Option("--budget", help="Seconds for the whole bisect.")] = 1800,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+) -> None:
+    """Find the first bad commit with git bisect run, in a temporary worktree."""
+    from devops_agent.bisect import run_bisect
+
+    raise typer.Exit(run_bisect(repo=repo, log=log, command=command, good=good, bad=bad,
+                                probe_timeout=probe_timeout, budget=budget, fmt=format.value))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

@@ -22,6 +22,8 @@ from devops_agent.models import Diagnosis, Finding
 BEFORE, AFTER = 4, 6  # log lines around each key line (LogSage)
 SOURCE_RADIUS = 20  # source lines either side of the implicated line
 MAX_LINE_CHARS = 400
+TAIL = 30  # last lines of the failing step packed when no rule is confident
+WEAK_CONFIDENCE = 0.5
 
 
 def approx_tokens(text: str) -> int:
@@ -56,13 +58,16 @@ class Packed:
 
 def pack(diag: Diagnosis, *, log_spec: str | None, repo: Path | None, budget: int) -> Packed:
     """The context for the top finding of ``diag`` within ``budget`` tokens (approximate)."""
-    if not diag.findings:
+    tail = _tail_span(diag)
+    if not diag.findings and tail is None:
         return Packed(())
-    top = diag.findings[0]
-    lines = _log_lines(diag, log_spec, _wanted(diag.findings))
+    want = _wanted(diag.findings) | (set(range(tail[0], tail[1] + 1)) if tail else set())
+    lines = _log_lines(diag, log_spec, want)
+    top = diag.findings[0] if diag.findings else None
     candidates = [
         _summary(diag, top),
         *_log_blocks(diag.findings, lines),
+        _tail_block(tail, lines),
         *_source_blocks(diag.findings, repo),
         *_diff_blocks(top, repo),
     ]
@@ -107,12 +112,15 @@ def _shorten(block: Block, room: int) -> Block | None:
 # -- summary --------------------------------------------------------------------------------------
 
 
-def _summary(diag: Diagnosis, top: Finding) -> Block:
+def _summary(diag: Diagnosis, top: Finding | None) -> Block:
     step = diag.failing_step
-    rows = [
-        f"log: {diag.source.name} ({diag.source.dialect}, {diag.source.lines} lines)",
-        f"finding: {top.rule} {top.title} [{top.category}, confidence {top.confidence:.2f}]",
-    ]
+    rows = [f"log: {diag.source.name} ({diag.source.dialect}, {diag.source.lines} lines)"]
+    if top is None:
+        rows.append(f"no known error signature matched (status: {diag.status})")
+        if step is not None:
+            rows.append(f"failing step: {step.name}" + (f"\nstep command: {step.command}" if step.command else ""))
+        return Block("summary", "diagnosis", _redacted("\n".join(rows)))
+    rows.append(f"finding: {top.rule} {top.title} [{top.category}, confidence {top.confidence:.2f}]")
     step_name = top.step or (step.name if step else None)
     if step_name:
         rows.append(f"failing step: {step_name}")
@@ -168,6 +176,25 @@ def _log_lines(diag: Diagnosis, log_spec: str | None, want: set[int]) -> dict[in
             if n in want:
                 got[n] = _redacted(clean_line(raw.decode("utf-8", "replace"))[:MAX_LINE_CHARS])
     return got
+
+
+def _tail_span(diag: Diagnosis) -> tuple[int, int] | None:
+    """The last TAIL lines of the failing step (else of the log) when no rule is confident:
+    where a generic failure usually says what went wrong."""
+    if diag.findings and diag.findings[0].confidence >= WEAK_CONFIDENCE:
+        return None
+    step = diag.failing_step
+    lo, hi = (step.start, step.end) if step is not None else (1, diag.source.lines)
+    if hi < 1:
+        return None
+    return max(lo, hi - TAIL + 1), hi
+
+
+def _tail_block(span: tuple[int, int] | None, lines: dict[int, str]) -> Block | None:
+    if span is None:
+        return None
+    body = [f"{n:>6}| {lines[n]}" for n in range(span[0], span[1] + 1) if n in lines]
+    return Block("log", f"last lines of the failing step ({span[0]}-{span[1]})", "\n".join(body)) if body else None
 
 
 def _log_blocks(findings: tuple[Finding, ...], lines: dict[int, str]) -> list[Block]:
@@ -230,8 +257,8 @@ def source_block(repo: Path, rel: str, line: int | None, radius: int = SOURCE_RA
     return Block("source", f"{rel} lines {lo}-{hi}", _redacted(body))
 
 
-def _diff_blocks(top: Finding, repo: Path | None) -> list[Block]:
-    if repo is None or top.culprit is None:
+def _diff_blocks(top: Finding | None, repo: Path | None) -> list[Block]:
+    if repo is None or top is None or top.culprit is None:
         return []
     from devops_agent import gitcli
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from devops_agent.models import CATEGORIES, SEVERITIES
 
 DOC_SECTIONS = ("## What it means", "## Why it fails", "## Example", "## Fix")
-CODE_RE = re.compile(r"^[A-Z]{2,6}(?:-[A-Z0-9]{2,8})?-\d{3}$")
+CODE_RE = re.compile(r"^[A-Z]{1,6}(?:-[A-Z0-9]{2,8})?-\d{3}$")
 
 
 class Window(Protocol):

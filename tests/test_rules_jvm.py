@@ -124,6 +124,14 @@ def test_dependency_resolution_and_network_failures() -> None:
     )
     ((_, ext),) = matches("JVM-DEP-001", missing)
     assert ext.data == {"artifact": "com.acme.billing:billing-client:jar:2.4.1"}
+    parent = (  # Maven 3.8.7, parent POM missing from the (empty) mirror: first run, then the cached failure
+        "[FATAL] Non-resolvable parent POM for com.acme:shop:1.0-SNAPSHOT: Could not find artifact "
+        "com.acme:acme-parent:pom:3.1.0 in company-nexus (file:///srv/nexus) and 'parent.relativePath' points at no local POM\n"
+        "[FATAL] Non-resolvable parent POM for com.acme:shop:1.0-SNAPSHOT: com.acme:acme-parent:pom:3.1.0 was not found "
+        "in file:///srv/nexus during a previous attempt. This failure was cached in the local repository"
+    )
+    got = matches("JVM-DEP-001", parent)
+    assert [e.data for _, e in got] == [{"artifact": "com.acme:acme-parent:pom:3.1.0"}] * 2
     gradle = "> Could not resolve all files for configuration ':app:compileClasspath'.\n   > Could not find com.acme:ui:2.0.\n"
     got = matches("JVM-DEP-001", gradle)
     assert got and got[0][1].data == {"artifact": "com.acme:ui:2.0"}

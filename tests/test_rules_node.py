@@ -131,6 +131,39 @@ def test_mocha_failing_block() -> None:
     assert "fourslash test codeFix.ts runs correctly" in ext.data["test"]
 
 
+PLAYWRIGHT = """\
+Running 2 tests using 1 worker
+
+  ✘  1 tests/cart.spec.ts:8:3 › cart › sums all prices (6ms)
+  ✓  2 tests/cart.spec.ts:12:3 › cart › empty cart (4ms)
+
+
+  1) tests/cart.spec.ts:8:3 › cart › sums all prices ───────────────────────────────────────────────
+
+    Error: expect(received).toBe(expected) // Object.is equality
+
+    Expected: 449
+    Received: 199
+
+       7 | test.describe("cart", () => {
+       8 |   test("sums all prices", async () => {
+    >  9 |     expect(total([250, 199])).toBe(449);
+         |                               ^
+        at /home/runner/work/shop/shop/tests/cart.spec.ts:9:31
+
+  1 failed
+    tests/cart.spec.ts:8:3 › cart › sums all prices ────────────────────────────────────────────────
+  1 passed (955ms)
+"""
+
+
+def test_playwright_failure_block() -> None:  # @playwright/test 1.x, list reporter, CI=1
+    ((n, ext),) = matches("JS-TEST-001", PLAYWRIGHT)
+    assert n == 7 and ext.primary == 9 and ext.evidence == (7, 11, 12)
+    assert (ext.file, ext.line) == ("/home/runner/work/shop/shop/tests/cart.spec.ts", 9)
+    assert ext.data["test"] == "tests/cart.spec.ts › cart › sums all prices"
+
+
 JEST_MISSING = """\
 FAIL test/fmt.test.js
   ● Test suite failed to run

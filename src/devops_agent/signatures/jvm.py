@@ -122,12 +122,16 @@ _DEP = rx(
     r"(?:Could not resolve dependencies for project (?P<project>[\w.:-]+)"
     r"|Failed to collect dependencies at (?P<at>[\w.:-]+)"
     r"|Non-resolvable (?:parent POM|import POM)"
+    r"|Failure to find (?P<ftf>[\w.-]+:[\w.-]+(?::[\w.-]+){1,3}) in \S+ was cached"
     r"|Plugin (?P<plugin>[\w.:-]+) or one of its dependencies could not be resolved"
     r"|Could not resolve all (?:files|dependencies|artifacts|task dependencies) for configuration '(?P<configuration>[^'\n]{1,200})'"
     r"|^\s*> Could not (?:find|resolve) (?P<gav>[\w.-]+:[\w.-]+(?::[\w.+\-\[\](),]+)?)\.?\s*$"
     r"|Plugin \[id: '(?P<plugin_id>[^'\n]{1,200})'[^\]\n]{0,100}\] was not found)"
 )
-_ARTIFACT = re.compile(r"(?:Could not find artifact|artifacts could not be resolved:|Failed to read artifact descriptor for|Could not (?:find|resolve)) (?P<a>[\w.-]+:[\w.-]+(?::[\w.-]+){1,3})")
+_ARTIFACT = re.compile(
+    r"(?:Failure to find|Could not find artifact|artifacts could not be resolved:|Failed to read artifact descriptor for"
+    r"|Could not (?:find|resolve)) (?P<a>[\w.-]+:[\w.-]+(?::[\w.-]+){1,3})|(?P<b>[\w.-]+:[\w.-]+(?::[\w.-]+){2,3}) was not found in"
+)
 _NETWORK = re.compile(
     r"Connection refused|[Cc]onnect(?:ion)? timed out|Read timed out|UnknownHost|Unknown host|No route to host|"
     r"Network is unreachable|Connection reset|status code: (?:5\d\d|429)|\b(?:50[0-4]|429) (?:Service Unavailable|Bad Gateway|"
@@ -146,7 +150,7 @@ def _dep_extract(m: re.Match[str], win: Window) -> Extract | None:
     for i, text in enumerate(lines):
         a = _ARTIFACT.search(text)
         if a:
-            artifact = a["a"].rstrip(".")
+            artifact = (a["a"] or a["b"]).rstrip(".")
             if i:
                 evidence.append(win.lineno + i)
             break
@@ -393,7 +397,7 @@ RULES = [
         category="dependency",
         severity="high",
         pattern=_DEP,
-        literal="ould ",
+        literal="esolv",  # every form says resolve/resolved/Non-resolvable on the line
         extract=_dep_extract,
         priority=80,
         confidence=0.85,

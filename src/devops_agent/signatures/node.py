@@ -274,6 +274,7 @@ _TEST = rx(
     r"|^\s*not ok \d+ - (?P<ttest>[^\n#]{1,400})"
     r"|^\s*✖ (?P<stest>(?!failing tests:)[^\n]{1,400}?) \([\d.]+m?s\)\s*$"
     r"|^\s+(?P<mcount>\d+) failing\s*$"
+    r"|^\s+\d+\) (?:\[[^\]\n]{1,80}\] › )?(?P<pwfile>[^\s:]{1,300}\.[cm]?[jt]sx?):(?P<pwline>\d+):\d+ › (?P<pwtest>[^\n]{1,400}?)\s*─*\s*$"
 )
 _JEST_BLOCK = re.compile(r"^\s+● (?!Console\s*$)")
 _RESULT_LINE = re.compile(r"^\s{0,4}(?:PASS|FAIL)\s+\S")
@@ -294,6 +295,8 @@ def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
         return _jest_block(m, win)
     if m["ttest"] is not None:
         return _tap_block(m, win)
+    if m["pwfile"] is not None:
+        return _playwright_block(m, win)
     if m["stest"] is not None:
         msg = _first_message(win, win.lineno + 1, 2)
         if msg is None or not _ASSERT_LINE.match(win.text(msg) or ""):
@@ -335,6 +338,16 @@ def _jest_block(m: re.Match[str], win: Window) -> Extract | None:
     file, line = loc if loc else (None, None)
     data = {"test": m["jtest"].strip(), "message": (win.text(msg) or "").strip()[:300] if msg else None}
     return Extract(file=file, line=line, evidence=tuple(evidence), data={k: v for k, v in data.items() if v})
+
+
+def _playwright_block(m: re.Match[str], win: Window) -> Extract | None:
+    """Playwright: `  1) [project] › file:l:c › suite › test ───`, the error, a code frame, `at file:l:c`."""
+    msg = _first_message(win, win.lineno + 1, 3)
+    evidence = [n for n, t in win.after(8, (msg or win.lineno) + 1) if re.match(r"^\s*(?:Expected|Received)\b", t)][:2]
+    loc = _user_frame(win, win.lineno + 1, 40)
+    file, line = loc if loc else (m["pwfile"], int(m["pwline"]))
+    data = {"test": f"{m['pwfile']} › {m['pwtest'].strip()}"}
+    return Extract(file=file, line=line, primary=msg, evidence=(win.lineno, *evidence), data=data)
 
 
 def _tap_block(m: re.Match[str], win: Window) -> Extract | None:

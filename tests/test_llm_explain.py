@@ -180,3 +180,18 @@ def test_a_fence_cannot_be_closed_from_inside() -> None:
     rendered = b.render()
     fence = rendered.split()[0][3:]
     assert rendered.endswith(f"<<<END {fence}>>>") and fence != "DATA-000000000000"
+
+
+def test_a_huge_or_refusing_answer_never_floods_the_output(tmp_path, monkeypatch, capsys) -> None:
+    log = _log_with(tmp_path, [])
+    huge = "The discount changed. " * 20_000
+    with ChatServer([Reply(huge), Reply("I'm sorry, I can't help with that.")]) as server:
+        monkeypatch.setenv("DEVOPS_AGENT_LLM_API_BASE", server.api_base)
+        args = ["diagnose", str(log), "--explain", "--model", "openai/test-model", "--no-history",
+                "--format", "json"]
+        code, out, _ = _run(args, monkeypatch, capsys)
+        assert code == 0 and len(json.loads(out)["findings"][0]["explanation"]) <= 1200
+        (tmp_path / "b").mkdir()
+        other = _log_with(tmp_path / "b", ["collected"])  # another prompt: not answered from the cache
+        code, out, err = _run(["diagnose", str(other), *args[2:]], monkeypatch, capsys)
+    assert code == 0 and "no explanation" in err and "explanation" not in json.loads(out)["findings"][0]

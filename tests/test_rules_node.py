@@ -284,3 +284,35 @@ def test_no_false_positives_on_other_ecosystems_logs() -> None:
     text = "\n".join(_sample_lines())
     for code in ("JS-NPM-001", "JS-DEP-001", "JS-TSC-001", "JS-LINT-001", "JS-FMT-001", "JS-TEST-001"):
         assert not matches(code, text), code
+
+
+WEBPACK = """\
+ERROR in ./src/main.js 1:0-38
+Module not found: Error: Can't resolve './money' in '/home/runner/work/shop/shop/src'
+Did you mean 'money.js'?
+
+ERROR in ./src/main.js 2:0-39
+Module not found: Error: Can't resolve 'canvas-confetti' in '/home/runner/work/shop/shop/src'
+resolve 'canvas-confetti' in '/home/runner/work/shop/shop/src'
+
+ERROR in ./src/main.js 3:26
+Module parse failed: Unexpected token (3:26)
+File was parsed as module type 'javascript/esm'.
+"""
+
+ESBUILD = """\
+✘ [ERROR] Could not resolve "canvas-confetti"
+
+    src/main.js:2:21:
+      2 │ import confetti from "canvas-confetti";
+"""
+
+
+def test_bundlers_unresolved_package_vs_build_error() -> None:  # webpack 5.112, esbuild 0.28
+    ((n, ext),) = matches("JS-DEP-003", WEBPACK)  # './money' is not a package
+    assert (n, ext.file, ext.line, ext.evidence, ext.data) == (6, "./src/main.js", 2, (5,), {"module": "canvas-confetti"})
+    builds = matches("JS-BUILD-001", WEBPACK)
+    assert [(n, e.primary, e.line) for n, e in builds] == [(1, 2, 1), (5, 6, 2), (9, 10, 3)]
+    assert builds[2][1].data["message"] == "Module parse failed: Unexpected token (3:26)"
+    ((n, ext),) = matches("JS-DEP-003", ESBUILD)
+    assert (ext.file, ext.line, ext.data) == ("src/main.js", 2, {"module": "canvas-confetti"})

@@ -1,0 +1,250 @@
+"""npm/pnpm/yarn install errors, script-failure summaries, peer-dependency conflicts and missing modules."""
+
+from __future__ import annotations
+
+import re
+
+from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.node.common import (
+    ECO,
+    OUTSIDE,
+    package_of,
+    rule_doc,
+    user_frame,
+)
+
+# --- npm / pnpm / yarn ---------------------------------------------------------------------------
+_NPM_PREFIX = r"^npm (?:ERR!|error) "
+_NETWORK_CODES = re.compile(
+    r"^(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|"
+    r"EPIPE|E5\d\d|E429|ERR_SOCKET_TIMEOUT|EPROTO|CERT_\w+|UNABLE_TO_\w+|SELF_SIGNED_\w+|FETCH_5\d\d|FETCH_429|"
+    r"META_FETCH_FAIL)$"
+)
+_NETWORK_TEXT = re.compile(
+    r"ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|socket hang up|getaddrinfo|network|"
+    r"\b(?:50[0-4]|429)\b|Service Unavailable|Bad Gateway|Too Many Requests",
+    re.IGNORECASE,
+)
+_NPM = rx(
+    _NPM_PREFIX + r"code (?P<code>E[A-Z0-9_]{2,40})\s*$"
+    r"|^\s*ERR_PNPM_(?P<pcode>[A-Z0-9_]{2,60})\s+(?P<pmsg>\S[^\n]{0,400})"
+    r"|^error (?P<ymsg>Couldn't find (?:package|any versions for) [^\n]{1,300}|An unexpected error occurred: "
+    r"[^\n]{1,400}|Your lockfile needs to be updated[^\n]{0,300}|Package \"[^\"\n]{1,200}\" refers to a non-existing file[^\n]{0,200})"
+    r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): [^\n]{0,400}"
+)
+_NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK"}
+_PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*)$")
+_NPM_META = re.compile(_NPM_PREFIX + r"(?:syscall|errno|path|code|dest|A complete log|\s*$)")
+_NPM_PKG = re.compile(
+    r"No matching version found for (?P<a>[@\w./-]+)@|Not Found - GET https?://\S+?/(?P<b>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+)(?:\s|$|/-/)"
+    r"|'(?P<c>[@\w./-]+?)@[^']*' is not in (?:the npm|this) registry|Couldn't find (?:package|any versions for) \"(?P<d>[@\w./-]+?)\""
+    r"|^\s*(?P<e>[@\w./-]+) is not in the npm registry|for \"?(?P<f>[@\w./-]+?)@[^\s\"]+\"? that matches"
+)
+
+
+def _npm_extract(m: re.Match[str], win: Window) -> Extract | None:
+    code = m["code"] or m["pcode"] or (f"YN00{m['ycode']}" if m["ycode"] else "yarn")
+    if m["code"] and (m["code"] in _NPM_NOT_CAUSE or _NETWORK_CODES.match(m["code"])):
+        return None  # a script failure (symptom), a peer conflict (JS-DEP-001) or the network (infra)
+    if m["pcode"] and (_PNPM_NOT_CAUSE.match(m["pcode"]) or _NETWORK_CODES.match(m["pcode"])):
+        return None
+    if (m["ymsg"] or m["pmsg"]) and _NETWORK_TEXT.search(m["ymsg"] or m["pmsg"]):
+        return None
+    primary = None
+    evidence: list[int] = []
+    texts = [m.string]
+    if m["code"]:
+        for n, text in win.after(8):
+            if not re.match(_NPM_PREFIX, text):
+                break
+            if _NPM_META.match(text):
+                continue
+            if re.match(_NPM_PREFIX + r"network\b", text):
+                return None  # `npm error network request ... failed`: the registry was unreachable
+            texts.append(text)
+            if primary is None:
+                primary = n
+            elif len(evidence) < 2:
+                evidence.append(n)
+    else:
+        texts += [t for _, t in win.after(4)]
+    data: dict[str, object] = {"code": code}
+    for text in texts:
+        p = _NPM_PKG.search(text)
+        if p:
+            data["package"] = package_of(next(g for g in p.groups() if g).replace("%2f", "/").replace("%2F", "/"))
+            break
+    if primary is not None:
+        evidence.insert(0, win.lineno)
+    return Extract(primary=primary, evidence=tuple(evidence), data=data)
+
+
+_NPM_SCRIPT = rx(
+    _NPM_PREFIX + r"(?:code ELIFECYCLE|Lifecycle script `[^`\n]{1,100}` failed|command failed|Test failed|errno \d+\s*$|code \d+\s*$"
+    r"|A complete log of this run can be found in)"
+    r"|^\s*ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL|^\s*ELIFECYCLE\s+(?:Test|Command) failed"
+    r"|^error Command failed with exit code \d+\."
+)
+
+# --- peer dependency conflicts and missing modules -----------------------------------------------
+_ERESOLVE = rx(
+    _NPM_PREFIX + r"(?:ERESOLVE (?:unable to resolve dependency tree|could not resolve)|Conflicting peer dependency: (?P<peer>\S+))"
+    r"|^\s*ERR_PNPM_PEER_DEP_ISSUES\b"
+)
+_FOUND = re.compile(_NPM_PREFIX + r"Found: (?P<pkg>(?:@[\w.-]+/)?[\w.-]+)@(?P<ver>\S+)")
+_PEER = re.compile(_NPM_PREFIX + r"(?P<c>(?:peer(?:Optional)? )?(?:@[\w.-]+/)?[\w.-]+@\"[^\"\n]{1,100}\" from [^\n]{1,200})")
+
+
+def _eresolve_extract(m: re.Match[str], win: Window) -> Extract | None:
+    package = None
+    constraints: list[str] = []
+    evidence: list[int] = []
+    for n, text in win.after(20):
+        f = _FOUND.match(text)
+        if f and package is None:
+            package = f["pkg"]
+            constraints.append(f"{f['pkg']}@{f['ver']}")
+            evidence.append(n)
+            continue
+        p = _PEER.match(text)
+        if p and (text.startswith("npm error peer") or text.startswith("npm ERR! peer") or not evidence[1:]):
+            if p["c"].startswith("peer"):
+                constraints.append(p["c"])
+                evidence.append(n)
+    data: dict[str, object] = {"constraints": constraints[:6]}
+    if package or m["peer"]:
+        data["package"] = package or package_of(m["peer"].rsplit("@", 1)[0])
+    return Extract(evidence=tuple(evidence[:3]), data=data)
+
+
+_MISSING = rx(
+    r"(?:^|\s)(?:Error: |Error \[ERR_MODULE_NOT_FOUND\]: )?Cannot find (?:module|package) '(?P<spec>[^'\n./][^'\n]{0,200})'"
+    r"(?: imported from (?P<importer>\S+)| from '(?P<jfrom>[^'\n]{1,300})')?"
+)
+
+
+def _missing_extract(m: re.Match[str], win: Window) -> Extract | None:
+    text = m.string
+    if "error TS" in text or "corresponding type declarations" in text:
+        return None  # tsc's TS2307 is a type-check finding
+    if not (m["importer"] or m["jfrom"] or "Error" in text[: m.start("spec")]):
+        return None
+    spec = m["spec"]
+    if spec.startswith(("node:", "/")) or re.match(r"^[A-Za-z]:", spec):
+        return None
+    file = m["importer"] or m["jfrom"]
+    if file is None:
+        for _, t in win.after(4):
+            req = re.match(r"^- (?P<f>\S+\.(?:[cm]?[jt]sx?))\s*$", t)
+            if req:
+                file = req["f"]
+                break
+    if file is None:
+        frame = user_frame(win, win.lineno + 1)
+        file = frame[0] if frame else None
+    if file and OUTSIDE.search(file):
+        file = None
+    return Extract(file=file, data={"module": package_of(spec)})
+
+
+RULES = [
+    Rule(
+        code="JS-NPM-001",
+        name="npm-install-error",
+        category="dependency",
+        severity="high",
+        pattern=_NPM,
+        literal=None,
+        extract=_npm_extract,
+        priority=75,
+        confidence=0.8,
+        ecosystem=ECO,
+        title="npm/pnpm/yarn could not install {package} ({code})",
+        root_cause="The package manager failed with {code} while installing {package}.",
+        suggestion="Check the name and version range of {package} in package.json (a typo, a version never "
+        "published, a private package without registry credentials) and refresh the lockfile.",
+        doc=rule_doc(
+            "The package manager stopped with an error code: npm's `npm error code E404` / `ETARGET` / `EUSAGE` "
+            "block (`npm ERR!` before npm 9), pnpm's ` ERR_PNPM_FETCH_404 ` / `ERR_PNPM_OUTDATED_LOCKFILE`, yarn's "
+            "`error Couldn't find package ...` or Berry's `YN0035`. Network codes (ECONNREFUSED, ETIMEDOUT, "
+            "EAI_AGAIN, 5xx, 429) are left to the infrastructure rules.",
+            "A dependency name or version that the registry does not have, a private package without "
+            "credentials, or a lockfile out of sync with package.json (`npm ci`, `--frozen-lockfile`).",
+            "npm error code ETARGET\nnpm error notarget No matching version found for dayjs@^9.4.0.",
+            "Fix the name/version in package.json (`npm view PKG versions` lists what exists), add registry "
+            "credentials for private scopes, or regenerate the lockfile with `npm install` and commit it.",
+        ),
+    ),
+    Rule(
+        code="JS-NPM-002",
+        name="npm-script-failed",
+        category="unknown",
+        severity="medium",
+        pattern=_NPM_SCRIPT,
+        literal=None,
+        symptom=True,
+        priority=15,
+        confidence=0.3,
+        ecosystem=ECO,
+        title="A package.json script failed",
+        root_cause="An npm/pnpm/yarn script exited with an error; the cause is in its output above.",
+        suggestion="Read the script's own output above the package manager's summary.",
+        doc=rule_doc(
+            "The package manager's summary after a script failed: `npm error Lifecycle script `test` failed`, "
+            "`npm ERR! code ELIFECYCLE`, ` ERR_PNPM_RECURSIVE_RUN_FIRST_FAIL`, `error Command failed with exit code 1.`",
+            "It only reports that the script (tests, build, lint) exited non-zero.",
+            "npm error Lifecycle script `test` failed with error:\nnpm error code 1",
+            "Fix the error the script printed above this summary.",
+        ),
+    ),
+    Rule(
+        code="JS-DEP-001",
+        name="npm-peer-dependency-conflict",
+        category="dependency",
+        severity="high",
+        pattern=_ERESOLVE,
+        literal=None,
+        extract=_eresolve_extract,
+        priority=82,
+        confidence=0.88,
+        ecosystem=ECO,
+        title="npm could not resolve the dependency tree (conflict on {package})",
+        root_cause="Peer dependency conflict: {constraints}",
+        suggestion="Align the versions: upgrade the package whose peer range excludes {package}, or pin {package} "
+        "to a version inside that range (avoid --legacy-peer-deps unless you accept a broken tree).",
+        doc=rule_doc(
+            "npm's `ERESOLVE unable to resolve dependency tree` (or `ERESOLVE could not resolve`, pnpm's "
+            "`ERR_PNPM_PEER_DEP_ISSUES`): the installed version of a package does not satisfy another package's "
+            "peer dependency range.",
+            "A package was upgraded (e.g. react 19) while a dependency still declares an older peer range.",
+            "npm error ERESOLVE unable to resolve dependency tree\nnpm error Found: react@19.3.1\n"
+            "npm error peer react@\"^16.8.5 || ^17.0.0 || ^18.0.0\" from react-beautiful-dnd@13.1.1",
+            "Pick versions that agree: upgrade the dependent package to a release supporting the new peer, or keep "
+            "the peer at a supported version.",
+        ),
+    ),
+    Rule(
+        code="JS-DEP-002",
+        name="node-module-not-found",
+        category="dependency",
+        severity="high",
+        pattern=_MISSING,
+        literal="Cannot find ",
+        extract=_missing_extract,
+        priority=82,
+        confidence=0.85,
+        ecosystem=ECO,
+        title="Node module '{module}' is not installed",
+        root_cause="{file} imports '{module}', which is not installed (missing from package.json dependencies).",
+        suggestion="Add {module} to package.json dependencies (npm install {module}) and commit the lockfile.",
+        doc=rule_doc(
+            "Node could not resolve a bare package import: `Error: Cannot find module 'dayjs'` with its "
+            "`Require stack`, ESM's `Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'x' imported from ...`, or "
+            "jest's `Cannot find module 'x' from 'src/a.js'`.",
+            "The code imports a package that package.json does not declare (it worked locally because it was "
+            "installed by hand or hoisted from another package).",
+            "Error: Cannot find module 'dayjs'\nRequire stack:\n- /home/runner/work/widgets/widgets/main.js",
+            "Declare the package in dependencies (devDependencies for test-only code) and reinstall.",
+        ),
+    ),
+]

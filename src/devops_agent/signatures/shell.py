@@ -1,0 +1,159 @@
+"""Shell signatures: a command that is not installed (exit 127) and a permission refusal (exit 126).
+
+Formats learned from the shells' own messages: bash ``bash: line 1: foo: command not found`` /
+``./ci.sh: line 4: foo: command not found``, dash/sh ``sh: 1: foo: not found`` /
+``./ci.sh: 4: foo: not found``, zsh ``zsh:1: command not found: foo``, env ``env: 'foo': No such
+file or directory``, PowerShell ``The term 'foo' is not recognized as a name of a cmdlet`` and
+cmd.exe ``'foo' is not recognized as an internal or external command``. Permission refusals:
+``bash: line 1: ./x.sh: Permission denied`` (no execute bit) and coreutils' ``mkdir: cannot create
+directory '/opt/x': Permission denied``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from devops_agent.signatures.base import Extract, Rule, Window, rx
+
+_ECO = "shell"
+
+
+def _doc(what: str, why: str, example: str, fix: str) -> str:
+    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
+
+
+_SHELLS = r"(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh"
+# `<shell|script>: [line ]N: ` prefix of bash/dash messages; the script group is a path
+_PREFIX = rx(
+    r"^(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash|ksh)|\./[^\s:]{1,300}|/[^\s:]{1,300}|[\w.-]{1,100}): (?:line )?(?P<sline>\d+): "
+).pattern
+
+_CMD = rx(
+    _PREFIX + r"(?P<command>[^\n:]{1,200}): (?:command )?not found\s*$"
+    r"|^(?P<who2>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash)): (?P<command2>[^\s:]{1,200}): command not found\s*$"
+    r"|^zsh:(?:\d+: )?command not found: (?P<command3>\S{1,200})"
+    r"|^env: [‘'](?P<command4>[^’'\n]{1,200})[’']: No such file or directory"
+    r"|^[‘'](?P<command5>[^’'\n]{1,200})[’'] is not recognized as an internal or external command"
+    r"|The term '(?P<command6>[^'\n]{1,200})' is not recognized as (?:the|a) name of a cmdlet"
+)
+
+
+_FAILS = re.compile(
+    r"exit(?:ed)?(?: with)?(?: code| status)?:? [1-9]\d*|\[code=[1-9]|Error [1-9]\d*|returned (?:a )?non-zero"
+    r"|failed with exit code|ERROR: Job failed|^##\[error\]|Finished: FAILURE|exit status [1-9]|returned exit code [1-9]"
+)
+
+
+def _fails_soon(win: Window, count: int = 8) -> bool:
+    """A shell message is the failure when the step ends with an error right after it (or the log
+    ends); `foo: command not found` in the middle of a run that carried on is noise."""
+    after = list(win.after(count))
+    if len(after) < count or any(_FAILS.search(t) for _, t in after):
+        return True
+    return any(_FAILS.search(t) and "FAILED" in t for _, t in win.before(3))
+
+
+def _script_path(who: str | None) -> str | None:
+    if not who or re.fullmatch(_SHELLS, who) or "/" not in who and "." not in who:
+        return None
+    return who
+
+
+def _cmd_extract(m: re.Match[str], win: Window) -> Extract | None:
+    command = next(m[g] for g in ("command", "command2", "command3", "command4", "command5", "command6") if m[g])
+    command = command.strip()
+    if not _fails_soon(win):
+        return None
+    if " " in command and not m["command5"] and not m["command6"]:
+        return None  # not a command name: some other tool's "x y: not found" message
+    data: dict[str, object] = {"command": command}
+    script = _script_path(m["who"] or m["who2"])
+    if script:
+        return Extract(file=script, line=int(m["sline"]) if m["sline"] else None, data=data)
+    return Extract(data=data)
+
+
+_PERM = rx(
+    _PREFIX + r"(?P<path>[^\n:]{1,300}): Permission denied\s*$"
+    r"|^(?P<who2>" + _SHELLS + r"): (?P<path2>[^\s:]{1,300}): Permission denied\s*$"
+    r"|^(?P<tool>[\w.-]{1,40}): (?:cannot [\w ]{1,60}?|can't [\w ]{1,60}?|failed to [\w ]{1,60}?)"
+    r" [‘'\"](?P<path3>[^’'\"\n]{1,300})[’'\"](?:[^\n:]{0,100})?: Permission denied\s*$"
+    r"|^(?P<tool2>[\w.-]{1,40}): (?P<path4>/[^\s:]{1,300}): Permission denied\s*$"
+)
+_NOT_FS = re.compile(r"^(?:ssh|git|scp|sftp|rsync|curl|wget)$")  # remote permission refusals: not a file mode
+
+
+def _perm_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if m["tool"] and _NOT_FS.match(m["tool"]) or m["tool2"] and _NOT_FS.match(m["tool2"]):
+        return None
+    if not _fails_soon(win):
+        return None
+    path = (m["path"] or m["path2"] or m["path3"] or m["path4"]).strip()
+    data: dict[str, object] = {"path": path}
+    executed = bool(m["path"] or m["path2"])
+    if executed:
+        data["kind"] = "execute"  # the shell could not execute it: no execute bit (or a noexec mount)
+    file = path if executed and not path.startswith(("/usr/", "/bin/", "/opt/", "/tmp/")) else None
+    if file is None and not path.startswith(("/usr/", "/bin/", "/opt/", "/tmp/", "/var/", "/etc/", "/root", "/home/runner/.")):
+        file = path
+    return Extract(file=file, data=data)
+
+
+RULES = [
+    Rule(
+        code="SH-CMD-001",
+        name="command-not-found",
+        category="configuration",
+        severity="high",
+        pattern=_CMD,
+        literal=None,
+        extract=_cmd_extract,
+        priority=78,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="Command not found: {command}",
+        root_cause="The shell could not find the command '{command}' (exit 127): it is not installed in the "
+        "CI image, not on PATH, or misspelled.",
+        suggestion="Install '{command}' in an earlier step (or use the setup action that provides it), fix its "
+        "spelling, or call it by its full path.",
+        doc=_doc(
+            "A shell could not find a command: bash `bash: line 1: foo: command not found`, dash/sh `sh: 1: foo: "
+            "not found` (also `./script.sh: 4: foo: not found`), zsh `command not found: foo`, `env: 'foo': No "
+            "such file or directory`, PowerShell `The term 'foo' is not recognized...` or cmd.exe `'foo' is not "
+            "recognized as an internal or external command`. The step exits with 127.",
+            "The tool is not installed in the runner image, an install/setup step was removed or runs later, "
+            "PATH does not include it, or the command name is misspelled in the script.",
+            "sh: 1: pnpm: not found\nerror: Recipe `format` failed on line 221 with exit code 127",
+            "Install the tool before the step (e.g. `pnpm/action-setup`, `apt-get install`), add its directory "
+            "to PATH, or correct the name.",
+        ),
+    ),
+    Rule(
+        code="SH-PERM-001",
+        name="permission-denied",
+        category="permission",
+        severity="high",
+        pattern=_PERM,
+        literal="Permission denied",
+        extract=_perm_extract,
+        priority=76,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="Permission denied: {path}",
+        root_cause="The job was refused access to {path}: a script without the execute bit (exit 126), or a "
+        "file/directory the CI user may not write.",
+        suggestion="For a script: `chmod +x {path}` and commit the mode (`git update-index --chmod=+x {path}`), "
+        "or run it through its interpreter (`bash {path}`). For data paths: write inside the workspace or fix "
+        "ownership.",
+        doc=_doc(
+            "The shell or a tool was refused access: `bash: line 1: ./scripts/build.sh: Permission denied` "
+            "(exit 126: the file is not executable) or `mkdir: cannot create directory '/opt/x': Permission "
+            "denied` (the CI user may not write there).",
+            "A script was committed without the execute bit (common when created on Windows or added with a "
+            "tool that drops modes), or the job writes to a path owned by another user.",
+            "bash: line 1: ./scripts/build_docs.sh: Permission denied",
+            "Record the execute bit in git (`git update-index --chmod=+x path`) or invoke the script with its "
+            "interpreter; for data paths write under the workspace or `$RUNNER_TEMP`.",
+        ),
+    ),
+]

@@ -1,0 +1,116 @@
+"""Docker signatures: a failed build step and image pull failures.
+
+Formats learned from BuildKit and the Docker daemon: BuildKit prints ``#12 ERROR: process "/bin/sh -c
+CMD" did not complete successfully: exit code: 1`` for the step, a ``------`` box with the step's
+last output lines, a ``Dockerfile:LINE`` excerpt and ``ERROR: failed to solve: process ...``; the
+legacy builder prints ``The command '/bin/sh -c CMD' returned a non-zero code: N``. The daemon
+reports pulls as ``Error response from daemon: manifest for IMAGE not found: manifest unknown`` and
+``pull access denied for IMAGE, repository does not exist or may require 'docker login'`` (rate
+limits, HTTP 429, are left to the infrastructure rules).
+"""
+
+from __future__ import annotations
+
+import re
+
+from devops_agent.signatures.base import Extract, Rule, Window, rx
+
+_ECO = "docker"
+
+
+def _doc(what: str, why: str, example: str, fix: str) -> str:
+    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
+
+
+_BUILD = rx(
+    r"(?:^#\d+ ERROR: |(?:^|ERROR: |error: )failed to solve: )process \"(?P<command>[^\n]{1,1000}?)\" did not complete successfully: exit code: (?P<code>\d+)"
+    r"|The command '(?P<legacy>[^\n]{1,1000}?)' returned a non-zero code: (?P<lcode>\d+)"
+)
+_DOCKERFILE = re.compile(r"^(?P<file>[\w./-]{0,200}Dockerfile[\w.-]{0,50}):(?P<line>\d+)\s*$")
+_SHELL_PREFIX = re.compile(r"^/bin/(?:ba)?sh -c ")
+
+
+def _build_extract(m: re.Match[str], win: Window) -> Extract | None:
+    command = _SHELL_PREFIX.sub("", m["command"] or m["legacy"])
+    data: dict[str, object] = {"command": command[:300], "exit_code": int(m["code"] or m["lcode"])}
+    for _, text in win.after(40):
+        d = _DOCKERFILE.match(text)
+        if d:
+            return Extract(file=d["file"], line=int(d["line"]), data=data)
+        if text.startswith(("ERROR: failed to solve", "error: failed to solve")):
+            break
+    return Extract(file=None, data=data)
+
+
+_PULL = rx(
+    r"manifest for (?P<image>\S{1,300}) not found: manifest unknown"
+    r"|pull access denied for (?P<image2>[^\s,]{1,300}), repository does not exist"
+    r"|failed to resolve source metadata for (?P<image3>\S{1,300}): (?:[^\n]{0,300}: )?not found"
+    r"|(?:manifest unknown|repository does not exist)[^\n]{0,200}"
+)
+_RETRIED = re.compile(r"retry|retrying|back off|backoff", re.IGNORECASE)
+
+
+def _pull_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if any(_RETRIED.search(t) for _, t in win.after(2)):
+        return None  # a retried attempt; the final one is the failure
+    image = m["image"] or m["image2"] or m["image3"]
+    data: dict[str, object] = {"image": image} if image else {}
+    return Extract(data=data)
+
+
+RULES = [
+    Rule(
+        code="DKR-BUILD-001",
+        name="docker-build-step-failed",
+        category="compilation",
+        severity="high",
+        pattern=_BUILD,
+        literal=None,
+        extract=_build_extract,
+        priority=60,  # below the specific error printed inside the RUN step, above generic lines
+        confidence=0.6,
+        ecosystem=_ECO,
+        title="Docker build step failed (exit code {exit_code}): {command}",
+        root_cause="The Dockerfile step `RUN {command}` exited with code {exit_code}; its own output above says why.",
+        suggestion="Read the step's output in the `------` box above; fix the command or what it needs "
+        "(a package, a file COPY'd earlier, a network mirror), then rebuild.",
+        doc=_doc(
+            "A `RUN` step of a Docker build failed: BuildKit's `#12 ERROR: process \"/bin/sh -c CMD\" did not "
+            "complete successfully: exit code: 1` / `ERROR: failed to solve: process ...`, or the legacy "
+            "builder's `The command '/bin/sh -c CMD' returned a non-zero code: 1`. When a specific rule matches "
+            "the command's own error (a compiler error, a pip or npm failure), that error leads instead.",
+            "The command in the Dockerfile failed inside the build container: a missing package or tool, a "
+            "compile or install error, a network fetch that failed, an architecture mismatch.",
+            "failed to solve: process \"/bin/sh -c mkdir -p $FOLDER\" did not complete successfully: exit code: 1",
+            "Fix the failing command (the `Dockerfile:LINE` excerpt shows it) or its inputs; reproduce with "
+            "`docker build --progress=plain .`.",
+        ),
+    ),
+    Rule(
+        code="DKR-PULL-001",
+        name="docker-image-not-found",
+        category="dependency",
+        severity="high",
+        pattern=_PULL,
+        literal=None,
+        extract=_pull_extract,
+        priority=78,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Docker image not found: {image}",
+        root_cause="The image {image} could not be pulled: the tag does not exist, or the repository is private "
+        "or misspelled.",
+        suggestion="Use an image tag that exists (check the registry), fix the image name, or log in "
+        "(`docker login`) before pulling a private image.",
+        doc=_doc(
+            "Docker could not pull an image: `Error response from daemon: manifest for IMAGE:TAG not found: "
+            "manifest unknown`, `pull access denied for IMAGE, repository does not exist or may require 'docker "
+            "login'`, or BuildKit's `failed to resolve source metadata for IMAGE: not found`.",
+            "The tag was never published (or was removed), the name is misspelled, or the image is private and "
+            "the job is not logged in.",
+            "Error response from daemon: manifest for python:3.14t not found: manifest unknown: manifest unknown",
+            "Pick an existing tag (or pin a digest), correct the name, or add a `docker/login-action` step.",
+        ),
+    ),
+]

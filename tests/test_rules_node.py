@@ -316,3 +316,21 @@ def test_bundlers_unresolved_package_vs_build_error() -> None:  # webpack 5.112,
     assert builds[2][1].data["message"] == "Module parse failed: Unexpected token (3:26)"
     ((n, ext),) = matches("JS-DEP-003", ESBUILD)
     assert (ext.file, ext.line, ext.data) == ("src/main.js", 2, {"module": "canvas-confetti"})
+
+
+def test_registry_auth_is_not_a_missing_package() -> None:  # a 127.0.0.1 registry answering 401
+    npm = "npm error code E401\nnpm error Incorrect or missing password.\n"
+    assert not matches("JS-NPM-001", npm)
+    ((n, ext),) = matches("JS-NPM-003", npm)
+    assert (n, ext.primary, ext.data) == (1, 2, {"code": "E401"})
+    pnpm = " ERR_PNPM_FETCH_401  GET http://127.0.0.1:4874/@acme%2Fdesign-tokens: Unauthorized - 401\n\n" \
+           "No authorization header was set for the request.\n"
+    assert not matches("JS-NPM-001", pnpm)
+    ((_, ext),) = matches("JS-NPM-003", pnpm)
+    assert ext.data == {"code": "E401", "registry": "http://127.0.0.1:4874/", "package": "@acme/design-tokens"}
+
+
+def test_yarn_registry_not_found_names_the_package() -> None:  # yarn 1.22 --registry: a 127.0.0.1 server's 404
+    text = "error Error: http://127.0.0.1:4875/left-padder-utils-acme: Not found"
+    ((_, ext),) = matches("JS-NPM-001", text)
+    assert ext.data == {"code": "yarn", "package": "left-padder-utils-acme"}

@@ -28,17 +28,19 @@ _NETWORK_TEXT = re.compile(
 _NPM = rx(
     _NPM_PREFIX + r"code (?P<code>E[A-Z0-9_]{2,40})\s*$"
     r"|^\s*ERR_PNPM_(?P<pcode>[A-Z0-9_]{2,60})\s+(?P<pmsg>\S[^\n]{0,400})"
-    r"|^error (?P<ymsg>Couldn't find (?:package|any versions for) [^\n]{1,300}|An unexpected error occurred: "
+    r"|^error (?P<ymsg>Couldn't find (?:package|any versions for) [^\n]{1,300}|Error: https?://\S{1,300}: Not found"
+    r"|An unexpected error occurred: "
     r"[^\n]{1,400}|Your lockfile needs to be updated[^\n]{0,300}|Package \"[^\"\n]{1,200}\" refers to a non-existing file[^\n]{0,200})"
     r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): [^\n]{0,400}"
 )
-_NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK"}
-_PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*)$")
+_NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK", "E401", "E403"}
+_PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*|FETCH_40[13])$")
 _NPM_META = re.compile(_NPM_PREFIX + r"(?:syscall|errno|path|code|dest|A complete log|\s*$)")
 _NPM_PKG = re.compile(
     r"No matching version found for (?P<a>[@\w./-]+)@|Not Found - GET https?://\S+?/(?P<b>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+)(?:\s|$|/-/)"
     r"|'(?P<c>[@\w./-]+?)@[^']*' is not in (?:the npm|this) registry|Couldn't find (?:package|any versions for) \"(?P<d>[@\w./-]+?)\""
     r"|^\s*(?P<e>[@\w./-]+) is not in the npm registry|for \"?(?P<f>[@\w./-]+?)@[^\s\"]+\"? that matches"
+    r"|https?://[^/\s\"]+/(?P<g>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+): Not found"
 )
 
 
@@ -85,6 +87,22 @@ _NPM_SCRIPT = rx(
     r"|^\s*ERR_PNPM_RECURSIVE_(?:RUN|EXEC)_FIRST_FAIL|^\s*ELIFECYCLE\s+(?:Test|Command) failed"
     r"|^error Command failed with exit code \d+\."
 )
+
+# --- registry authentication --------------------------------------------------------------------
+_AUTH = rx(_NPM_PREFIX + r"code (?P<code>E40[13])\s*$|^\s*ERR_PNPM_FETCH_(?P<pcode>40[13])\s+(?:GET )?(?P<url>\S+?):? (?P<pmsg>[^\n]{0,200})")
+_URL_PKG = re.compile(r"https?://[^/\s]+/(?:[^\s]*?/)?(?P<p>@[\w.-]+(?:/|%2[fF])[\w.-]+|[\w.-]+)/?$")
+
+
+def _auth_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data: dict[str, object] = {"code": m["code"] or f"E{m['pcode']}"}
+    if m["url"]:
+        data["registry"] = re.sub(r"^(https?://[^/\s]+/).*$", r"\1", m["url"])
+        p = _URL_PKG.search(m["url"])
+        if p:
+            data["package"] = package_of(p["p"].replace("%2f", "/").replace("%2F", "/"))
+    nxt = next((n for n, t in win.after(3) if re.match(_NPM_PREFIX + r"\w", t)), None) if m["code"] else None
+    return Extract(primary=nxt, evidence=(win.lineno,) if nxt else (), data=data)
+
 
 # --- peer dependency conflicts and missing modules -----------------------------------------------
 _ERESOLVE = rx(
@@ -173,6 +191,30 @@ RULES = [
             "npm error code ETARGET\nnpm error notarget No matching version found for dayjs@^9.4.0.",
             "Fix the name/version in package.json (`npm view PKG versions` lists what exists), add registry "
             "credentials for private scopes, or regenerate the lockfile with `npm install` and commit it.",
+        ),
+    ),
+    Rule(
+        code="JS-NPM-003",
+        name="npm-registry-auth",
+        category="permission",
+        severity="high",
+        pattern=_AUTH,
+        literal=None,
+        extract=_auth_extract,
+        priority=78,
+        confidence=0.8,
+        ecosystem=ECO,
+        title="The package registry refused the credentials ({code})",
+        root_cause="The registry answered {code}: the job has no valid token for it (a private scope or registry).",
+        suggestion="Provide the registry token to the job (e.g. NODE_AUTH_TOKEN / an `//host/:_authToken=${{NPM_TOKEN}}` "
+        "line in .npmrc) and check that the token may read the package.",
+        doc=rule_doc(
+            "The registry rejected the request: npm's `npm error code E401` (`Incorrect or missing password.`) or "
+            "`E403`, pnpm's ` ERR_PNPM_FETCH_401  GET https://registry/@scope%2Fpkg: Unauthorized - 401`.",
+            "A private package or registry needs a token that the CI job does not pass (a missing or expired "
+            "secret, a fork's pull request without access to secrets, a wrong `.npmrc` scope mapping).",
+            "npm error code E401\nnpm error Incorrect or missing password.",
+            "Configure the token for that registry in the job's environment and `.npmrc`; re-run.",
         ),
     ),
     Rule(

@@ -334,3 +334,31 @@ def test_yarn_registry_not_found_names_the_package() -> None:  # yarn 1.22 --reg
     text = "error Error: http://127.0.0.1:4875/left-padder-utils-acme: Not found"
     ((_, ext),) = matches("JS-NPM-001", text)
     assert ext.data == {"code": "yarn", "package": "left-padder-utils-acme"}
+
+
+NEXT_TYPE_ERROR = """\
+   Linting and checking validity of types ...
+Failed to compile.
+
+./app/page.tsx:5:21
+Type error: Type 'string' is not assignable to type 'number'.
+
+  3 | const products: Product[] = [
+"""
+
+NEXT_MODULE = """\
+Failed to compile.
+
+./app/page.tsx
+Module not found: Can't resolve 'canvas-confetti'
+
+https://nextjs.org/docs/messages/module-not-found
+"""
+
+
+def test_next_build_type_error_and_missing_module() -> None:  # next 15.5 build, typescript 6
+    ((n, ext),) = matches("JS-TSC-001", NEXT_TYPE_ERROR)
+    assert (n, ext.file, ext.line, ext.evidence) == (5, "./app/page.tsx", 5, (4,))
+    assert not matches("JS-TSC-001", "Type error: something without a location")
+    ((n, ext),) = matches("JS-DEP-003", NEXT_MODULE)
+    assert (n, ext.file, ext.data) == (4, "./app/page.tsx", {"module": "canvas-confetti"})

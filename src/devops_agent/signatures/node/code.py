@@ -16,10 +16,11 @@ from devops_agent.signatures.node.common import (
 # --- bundlers (vite/rollup/rolldown, webpack, esbuild) ------------------------------------------
 _UNRESOLVED = rx(
     r"(?:Rollup|Rolldown) failed to resolve import \"(?P<vspec>[^\"\n]{1,200})\" from \"(?P<vfrom>[^\"\n]{1,400})\""
-    r"|^Module not found: Error: Can't resolve '(?P<wspec>[^'\n]{1,200})' in '(?P<wdir>[^'\n]{1,400})'"
+    r"|^Module not found: (?:Error: )?Can't resolve '(?P<wspec>[^'\n]{1,200})'(?: in '(?P<wdir>[^'\n]{1,400})')?"
     r"|^✘ \[ERROR\] Could not resolve \"(?P<espec>[^\"\n]{1,200})\""
 )
 _ESBUILD_LOC = re.compile(r"^\s+(?P<f>[^\s:][^\n:]{0,400}):(?P<l>\d+):\d+:\s*$")
+_MODULE_LINE = re.compile(r"^(?P<f>\.{1,2}/[^\s:]{1,400}\.(?:[cm]?[jt]sx?|vue|svelte))(?P<l>)\s*$")
 _WEBPACK_ERROR_IN = re.compile(r"^ERROR in (?P<f>\S+?)(?: (?P<l>\d+):\d+(?:-\d+)?)?\s*$")
 
 
@@ -33,8 +34,8 @@ def _unresolved_extract(m: re.Match[str], win: Window) -> Extract | None:
         return None  # relative paths and project aliases are the build's own error (JS-BUILD-001)
     file, line, evidence = m["vfrom"], None, []
     if m["wspec"]:
-        for n, text in win.before(2):
-            w = _WEBPACK_ERROR_IN.match(text)
+        for n, text in win.before(2):  # webpack's `ERROR in ./src/a.js 2:0-39`, Next.js's bare `./app/page.tsx`
+            w = _WEBPACK_ERROR_IN.match(text) or _MODULE_LINE.match(text)
             if w:
                 file, line = w["f"], int(w["l"]) if w["l"] else None
                 evidence.append(n)
@@ -71,10 +72,17 @@ _TSC = rx(
     r"(?:^|[\s:>])(?P<file>[^\s():'\"]{1,300}?\.(?:[cm]?[jt]sx?|vue|svelte|json))"
     r"(?:\((?P<line>\d+),(?P<col>\d+)\): | ?:(?P<lineb>\d+):(?P<colb>\d+) - )error (?P<ts_code>TS\d{3,5}): (?P<message>[^\n]{1,500})"
     r"|^\s*error (?P<gcode>TS\d{3,5}): (?P<gmessage>[^\n]{1,500})"
+    r"|^Type error: (?P<nmessage>\S[^\n]{0,500})"  # next build: `./app/page.tsx:5:21` on the line above
 )
+_NEXT_LOC = re.compile(r"^(?P<f>\.{0,2}/?[^\s:]{1,400}\.(?:[cm]?[jt]sx?|vue|svelte)):(?P<l>\d+):\d+\s*$")
 
 
 def _tsc_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if m["nmessage"]:
+        loc = _NEXT_LOC.match(win.text(win.lineno - 1) or "")
+        if loc is None:
+            return None  # only Next.js's checker prints a bare `Type error:` after the location
+        return Extract(file=loc["f"], line=int(loc["l"]), evidence=(win.lineno - 1,), data={"message": m["nmessage"]})
     if m["gcode"]:
         return Extract(data={"ts_code": m["gcode"], "message": m["gmessage"]})
     evidence = []
@@ -194,7 +202,7 @@ RULES = [
         doc=rule_doc(
             "A bundler could not resolve a bare package import: vite's `[vite]: Rollup failed to resolve import "
             "\"x\" from \"src/main.js\"` (Rolldown in vite 8), webpack's `Module not found: Error: Can't resolve "
-            "'x' in '/app/src'` or esbuild's `✘ [ERROR] Could not resolve \"x\"`. Relative paths are build errors "
+            "'x' in '/app/src'` (Next.js: `Module not found: Can't resolve 'x'`) or esbuild's `✘ [ERROR] Could not resolve \"x\"`. Relative paths are build errors "
             "(JS-BUILD-001).",
             "The code imports a package that package.json does not declare.",
             "ERROR in ./src/main.js 2:0-39\nModule not found: Error: Can't resolve 'canvas-confetti' in "
@@ -232,7 +240,7 @@ RULES = [
         category="type-check",
         severity="high",
         pattern=_TSC,
-        literal="error TS",
+        literal="rror",
         extract=_tsc_extract,
         priority=85,
         confidence=0.9,
@@ -242,7 +250,8 @@ RULES = [
         suggestion="Fix the types at {file}:{line} (or the declaration that changed), then re-run tsc --noEmit.",
         doc=rule_doc(
             "The TypeScript compiler reported an error: `src/a.ts(10,9): error TS2322: ...` (plain) or "
-            "`src/a.ts:10:9 - error TS2322: ...` (`--pretty`, followed by the source line and a squiggle).",
+            "`src/a.ts:10:9 - error TS2322: ...` (`--pretty`, followed by the source line and a squiggle); "
+            "`next build` prints the location on its own line, then `Type error: ...`.",
             "A value's type does not match its use: a function's return type changed, a property was renamed, "
             "a module or declaration is missing.",
             "src/quote.ts(5,3): error TS2322: Type 'string' is not assignable to type 'number'.",

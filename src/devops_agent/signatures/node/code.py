@@ -68,28 +68,36 @@ def _build_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, primary=nxt[0], evidence=(win.lineno,), data={"message": nxt[1].strip()[:300]})
 
 # --- tsc -----------------------------------------------------------------------------------------
-_TSC = rx(
+_TSC = rx(r"error(?: (?P<ts_code>TS\d{3,5}): (?P<message>[^\n]{1,500})|: (?P<nmessage>\S[^\n]{0,500}))")
+# What precedes `error TS2322:`: `src/a.ts(10,9): ` (plain), `src/a.ts:10:9 - ` (--pretty), nothing (global errors).
+_TSC_LOC = re.compile(
     r"(?:^|[\s:>])(?P<file>[^\s():'\"]{1,300}?\.(?:[cm]?[jt]sx?|vue|svelte|json))"
-    r"(?:\((?P<line>\d+),(?P<col>\d+)\): | ?:(?P<lineb>\d+):(?P<colb>\d+) - )error (?P<ts_code>TS\d{3,5}): (?P<message>[^\n]{1,500})"
-    r"|^\s*error (?P<gcode>TS\d{3,5}): (?P<gmessage>[^\n]{1,500})"
-    r"|^Type error: (?P<nmessage>\S[^\n]{0,500})"  # next build: `./app/page.tsx:5:21` on the line above
+    r"(?:\((?P<line>\d+),(?P<col>\d+)\): | ?:(?P<lineb>\d+):(?P<colb>\d+) - )$"
 )
 _NEXT_LOC = re.compile(r"^(?P<f>\.{0,2}/?[^\s:]{1,400}\.(?:[cm]?[jt]sx?|vue|svelte)):(?P<l>\d+):\d+\s*$")
 
 
 def _tsc_extract(m: re.Match[str], win: Window) -> Extract | None:
-    if m["nmessage"]:
+    if m["nmessage"]:  # next build: `Type error: ...` under its `./app/page.tsx:5:21` line
+        if m.string[: m.start()] != "Type ":
+            return None
         loc = _NEXT_LOC.match(win.text(win.lineno - 1) or "")
         if loc is None:
-            return None  # only Next.js's checker prints a bare `Type error:` after the location
+            return None
         return Extract(file=loc["f"], line=int(loc["l"]), evidence=(win.lineno - 1,), data={"message": m["nmessage"]})
-    if m["gcode"]:
-        return Extract(data={"ts_code": m["gcode"], "message": m["gmessage"]})
-    evidence = []
-    if m["lineb"]:  # --pretty: a blank line, the numbered source line and the squiggle follow
+    head = m.string[: m.start()]
+    data = {"ts_code": m["ts_code"]}
+    loc = _TSC_LOC.search(head[-400:])
+    if loc is None:
+        if head.strip():
+            return None  # `error TS` inside some other sentence
+        return Extract(data=data)
+    evidence: list[int] = []
+    if loc["lineb"]:  # --pretty: a blank line, the numbered source line and the squiggle follow
         evidence = [n for n, t in win.after(4) if re.match(r"^\s*\d+\s{2,}\S|^\s+~", t)][:2]
-    line = int(m["line"] or m["lineb"])
-    return Extract(file=m["file"], line=line, evidence=tuple(evidence), data={"ts_code": m["ts_code"]})
+    line = int(loc["line"] or loc["lineb"])
+    return Extract(file=loc["file"], line=line, evidence=tuple(evidence), data=data)
+
 
 # --- eslint --------------------------------------------------------------------------------------
 _ESLINT_PROBLEM = re.compile(r"^\s+\d+:\d+\s+(?:error|warning)\s+\S")
@@ -240,7 +248,7 @@ RULES = [
         category="type-check",
         severity="high",
         pattern=_TSC,
-        literal="rror",
+        literal="error",
         extract=_tsc_extract,
         priority=85,
         confidence=0.9,

@@ -14,7 +14,8 @@ from devops_agent.signatures.jvm.common import (
 )
 
 # --- tests ---------------------------------------------------------------------------------------
-_TEST = rx(r"Time elapsed: [\d.,]+ s(?:ec)?\s{1,4}<<< (?P<kind>FAILURE|ERROR)!")
+_TEST = rx(r"<<< (?P<kind>FAILURE|ERROR)!")
+_ELAPSED = re.compile(r"\s(?:--\s+)?Time elapsed: [\d.,]+ s(?:ec)?\s{1,4}$")
 _GRADLE_TEST = rx(r"^(?P<gcls>[\w$.]+) > (?P<gtest>[^\n]{1,300}) FAILED\s*$")
 _CLASS_RUN = re.compile(r"^(?:\[ERROR\] )?Tests run: \d+, Failures: \d+, Errors: \d+,[^\n]{0,200}? -{1,2} in (?P<cls>[\w$.]+)")
 
@@ -24,7 +25,11 @@ def _test_name(m: re.Match[str]) -> str:
     if gd.get("gcls"):
         return f"{gd['gcls']}.{gd['gtest']}"
     # `[ERROR] com.x.FooTest.bar -- Time elapsed: ...` / `bar(com.x.FooTest)  Time elapsed: ...`
-    head = m.string[: m.start()].strip()
+    head = m.string[: m.start()]
+    elapsed = _ELAPSED.search(head)
+    if elapsed is None:
+        return ""
+    head = head[: elapsed.start()].strip()
     head = re.sub(r"^\[(?:ERROR|INFO|WARNING)\]\s*", "", head)
     return re.sub(r"\s*--$", "", head).strip()
 

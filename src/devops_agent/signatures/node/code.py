@@ -101,13 +101,7 @@ def _tsc_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 # --- eslint --------------------------------------------------------------------------------------
 _ESLINT_PROBLEM = re.compile(r"^\s+\d+:\d+\s+(?:error|warning)\s+\S")
-_ESLINT = rx(
-    r"^\s+(?P<line>\d+):(?P<col>\d+)\s+error\s+(?P<message>\S[^\n]{0,400}?)(?:\s{2,}(?P<rule>[@\w][\w@/.-]{0,100}))?\s*$"
-    r"|^(?P<ufile>[^\s:][^\n:]{0,300}?\.(?:[cm]?[jt]sx?|vue|svelte)):(?P<uline>\d+):(?P<ucol>\d+): (?P<umsg>[^\n]{1,400}?) "
-    r"\[Error/(?P<urule>[^\]\n]{1,100})\]\s*$"
-    r"|^(?P<cfile>[^\s:][^\n:]{0,300}?\.(?:[cm]?[jt]sx?|vue|svelte)): line (?P<cline>\d+), col \d+, Error - (?P<cmsg>[^\n]{1,400}?)"
-    r"(?: \((?P<crule>[^)\n]{1,100})\))?\s*$"
-)
+_ESLINT = rx(r"^\s+(?P<line>\d+):(?P<col>\d+)\s+error  \s*(?P<message>\S[^\n]{0,400}?)(?:\s{2,}(?P<rule>[@\w][\w@/.-]{0,100}))?\s*$")
 _HEADER = re.compile(r"^(?P<f>(?:[A-Za-z]:)?[^\s][^\n]{0,400}\.(?:[cm]?[jt]sx?|vue|svelte|json|md|html|astro))\s*$")
 
 
@@ -121,11 +115,6 @@ def _eslint_header(win: Window) -> tuple[str | None, int | None]:
 
 
 def _eslint_extract(m: re.Match[str], win: Window) -> Extract | None:
-    if m["ufile"] or m["cfile"]:
-        file = m["ufile"] or m["cfile"]
-        rule = m["urule"] or m["crule"]
-        data = {"rule": rule, "codes": [rule] if rule else [], "files": [file]}
-        return Extract(file=file, line=int(m["uline"] or m["cline"]), data=data)
     file, header = _eslint_header(win)
     if file is None:
         return None  # stylish problems always sit under their file's header
@@ -272,7 +261,7 @@ RULES = [
         category="lint",
         severity="medium",
         pattern=_ESLINT,
-        literal="rror",
+        literal="error  ",
         extract=_eslint_extract,
         priority=75,
         confidence=0.85,
@@ -282,8 +271,7 @@ RULES = [
         suggestion="Fix the reported problems (`npx eslint --fix` handles the fixable ones).",
         doc=rule_doc(
             "ESLint found rule violations at error level. Its default `stylish` output prints the file, then one "
-            "`  LINE:COL  error  MESSAGE  RULE` line per problem and a `✖ N problems` summary; the `unix` and "
-            "`compact` formatters print `file:l:c: message [Error/rule]` and `file: line l, col c, Error - message (rule)`.",
+            "`  LINE:COL  error  MESSAGE  RULE` line per problem and a `✖ N problems` summary.",
             "The change introduced code that breaks a configured rule (unused variables, undefined names...).",
             "/home/runner/work/shop/shop/lib/cart.js\n   2:9   error  'discount' is assigned a value but never used  no-unused-vars",
             "Fix each reported line; run `npx eslint --fix` for auto-fixable rules.",

@@ -14,6 +14,10 @@ import re
 
 # ESC [ ... final byte, OSC ... BEL/ST, charset selection, and stray "[0K"-style remnants.
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]")
+# The same colour/erase codes in caret notation ("^[[31;1m"), as logs saved through `cat -v` or a
+# web UI's raw view show them (half of the public LogDx logs). Only SGR/erase forms: regex text such
+# as "^[[:space:]]" must survive.
+_CARET_ANSI = re.compile(r"\^\[\[[0-9;]*[mK]")
 # GitHub Actions: "2026-02-17T08:41:03.0025604Z " ; Jenkins timestamper / generic ISO prefixes.
 _TS = re.compile(
     r"^(?:\ufeff)?(?:"
@@ -47,6 +51,8 @@ def clean_line(raw: str) -> str:
     line = raw.rstrip("\r\n")
     if "\x1b" in line:
         line = _ANSI.sub("", line)
+    if "^[[" in line:
+        line = _CARET_ANSI.sub("", line)
     if "section_" in line:
         line = _SECTION.sub("", line)
     if "\r" in line:

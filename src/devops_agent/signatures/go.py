@@ -93,8 +93,14 @@ _STD = re.compile(r"/(?:usr/local/go|go/pkg/mod|opt/hostedtoolcache/go|sdk/go[\d
 
 
 def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
-    """`--- FAIL: TestX`: lead with the test's own `x_test.go:N: message` line (or its panic)."""
+    """`--- FAIL: TestX`: lead with the test's own `x_test.go:N: message` line (or its panic); with
+    `go test -v` those lines were printed earlier, under `=== RUN/CONT  TestX`."""
     data: dict[str, object] = {"test": m["test"]}
+    found = _output_after(m, win, data) or _output_before(m["test"], win, data)
+    return found or Extract(data=data)
+
+
+def _output_after(m: re.Match[str], win: Window, data: dict[str, object]) -> Extract | None:
     for n, text in win.after(12):
         t = _T_LINE.match(text)
         if t:
@@ -107,9 +113,29 @@ def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
             return Extract(file=file, line=line, primary=n, evidence=(win.lineno,), data=data)
         if _FAIL.match(text) and "/" not in m["test"]:
             continue  # a subtest: its lines follow
-        if text.strip() and not text.startswith((" ", "\t", "===")):
-            break
-    return Extract(data=data)
+        if text.startswith("=== ") or text.strip() and not text.startswith((" ", "\t")):
+            break  # another test's output, or the summary
+    return None
+
+
+_RUN_MARK = re.compile(r"^\s{0,16}=== (?:RUN|CONT|NAME|PAUSE)\s+(?P<test>\S{1,300})\s*$")
+
+
+def _output_before(test: str, win: Window, data: dict[str, object]) -> Extract | None:
+    """`go test -v`: the last `=== RUN/CONT  <test>` block above, and its first `x_test.go:N:` line."""
+    for n, text in win.before(400):
+        r = _RUN_MARK.match(text)
+        if not r or r["test"] != test:
+            continue
+        for k, line in win.after(30, n + 1):
+            if line.lstrip().startswith(("=== ", "--- ")):
+                break
+            t = _T_LINE.match(line)
+            if t:
+                data["message"] = t["message"][:300]
+                return Extract(file=t["file"], line=int(t["line"]), primary=k, evidence=(win.lineno,), data=data)
+        return None
+    return None
 
 
 def _panic_frame(win: Window, start: int) -> tuple[str | None, int | None]:
@@ -118,6 +144,32 @@ def _panic_frame(win: Window, start: int) -> tuple[str | None, int | None]:
         if f and not _STD.search(f["file"]):
             return f["file"], int(f["line"])
     return None, None
+
+
+_GINKGO = rx(r"^\s{0,4}• (?:\[(?P<state>FAILED|PANICKED|TIMEDOUT|INTERRUPTED)\]|(?P<v1>Failure|Panic)(?: in Spec (?:Setup|Teardown) \([^)\n]{1,40}\))?) \[[\d.]+ seconds\]")
+_GINKGO_AT = re.compile(r"(?:^\s*In \[\w+\] at: |^\s*)(?P<file>/?[^\s:]{1,400}\.go):(?P<line>\d+)")
+_GINKGO_REASON = re.compile(r"^\s*\[(?:FAILED|PANICKED|TIMEDOUT)\] (?P<reason>\S[^\n]{0,300})")
+
+
+def _ginkgo_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """Ginkgo's failure block: the spec's name, the reason, and `In [It] at: file:line`."""
+    body = [(n, t) for n, t in win.after(25) if not re.match(r"^\s*-{10,}\s*$", t)]
+    spec = next((t.strip() for _, t in body if t.strip()), "")
+    data: dict[str, object] = {"test": spec[:300]}
+    evidence: list[int] = []
+    file = line = None
+    for n, text in body:
+        r = _GINKGO_REASON.match(text)
+        if r and "message" not in data:
+            data["message"] = r["reason"]
+            evidence.append(n)
+        a = _GINKGO_AT.match(text)
+        if a and ("In [" in text or file is None):
+            file, line = a["file"], int(a["line"])
+            if "In [" in text:
+                evidence.append(n)
+                break
+    return Extract(file=file, line=line, evidence=tuple(evidence), data=data)
 
 
 _GOPANIC = rx(r"^panic: (?P<message>[^\n]{1,400})")
@@ -245,6 +297,30 @@ RULES = [
             "--- FAIL: TestHuhPrompterMultiSelectWithSearchPersistence (5.19s)\n    huh_prompter_test.go:478: "
             "form.Run() did not complete in time",
             "Read the `_test.go:LINE:` message; fix the code under test or the expectation.",
+        ),
+    ),
+    Rule(
+        code="GO-TEST-002",
+        name="ginkgo-spec-failure",
+        category="test",
+        severity="high",
+        pattern=_GINKGO,
+        literal="• ",
+        extract=_ginkgo_extract,
+        priority=81,  # above the `--- FAIL: TestXxxSuite` wrapper that runs the whole suite
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Ginkgo spec failed: {test}",
+        root_cause="The Ginkgo spec '{test}' failed at {file}:{line}: {message}",
+        suggestion="Run the suite with `ginkgo --focus` on that spec and fix the code or the expectation at {file}:{line}.",
+        doc=_doc(
+            "A Ginkgo (BDD test framework for Go) spec failed: `• [FAILED] [1.014 seconds]` (v2; `• Failure "
+            "[1.0 seconds]` in v1), the spec's description, the `[FAILED] reason` and `In [It] at: file:line`.",
+            "A Gomega expectation did not hold (`Expected ... to equal ...`), an `Eventually` timed out, or the "
+            "spec panicked. The suite's `--- FAIL: TestXxxSuite` line only wraps it.",
+            "• [FAILED] [1.014 seconds]\nPubSub [It] should ChannelMessage\n/home/runner/work/go-redis/go-redis/pubsub_test.go:645\n"
+            "  [FAILED] Timed out after 1.001s.\n  In [It] at: /home/runner/work/go-redis/go-redis/pubsub_test.go:661",
+            "Read the reason and the `In [It] at:` location; fix the code or the expectation.",
         ),
     ),
     Rule(

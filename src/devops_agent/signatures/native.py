@@ -48,7 +48,9 @@ _QUOTED = re.compile(r"[‘'`\"](?P<q>[^’'`\"\n]{1,200})[’'`\"]")
 _MISSING_HEADER = re.compile(r"^[‘'\"]?(?P<h>[\w./+-]{1,200}?)[’'\"]?(?:: No such file or directory| file not found)")
 _SOURCE_EXCERPT = re.compile(r"^\s*(?:\d+\s*)?\|")
 _SYSTEM = re.compile(r"^(?:/usr/|/opt/|/Library/|/Applications/|[A-Za-z]:[\\/]Program Files)")
-_REQUIRED_FROM = re.compile(r"^\s*(?P<file>[^\s:][^:\n]{0,400}?\." + _SRC_EXT + r"):(?P<line>\d+):(?:\d+:)?\s+required from here")
+_REQUIRED_FROM = re.compile(
+    r"^\s*(?P<file>[^\s:][^:\n]{0,400}?\." + _SRC_EXT + r"):(?P<line>\d+):(?:\d+:)?\s+(?:required from here|note: in instantiation of)"
+)
 _DRIVER_NOT_OURS = re.compile(r"^linker command failed|^ld returned")
 
 
@@ -98,8 +100,10 @@ def _werror_flag(message: str) -> str | None:
 
 
 def _user_location(win: Window) -> tuple[str, int] | None:
-    """An error inside a system header: the project line that instantiated it."""
-    for _, text in win.after(30):
+    """An error inside a system header: the project line that instantiated it (gcc prints the
+    `required from here` context above the error, clang's `in instantiation of ... requested here`
+    notes follow it)."""
+    for _, text in (*win.before(12), *win.after(30)):
         r = _REQUIRED_FROM.match(text)
         if r and not _SYSTEM.match(r["file"]):
             return r["file"], int(r["line"])
@@ -263,7 +267,7 @@ def _cmake_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 _CMAKE_PKG = rx(
     r"(?:Could not find a package configuration file provided by \"(?P<cfg>[\w.+-]{1,100})\""
-    r"|^\s*Could NOT find (?P<mod>[\w.+-]{1,100})(?: \(missing: (?P<missing>[^)\n]{1,300})\))?"
+    r"|^\s*Could NOT find (?P<mod>[\w.+-]{1,100})(?: \(missing: (?P<missing>[^)\n]{1,300})(?P<closed>\))?)?"
     r"|^\s*(?:-- )?(?:Package '(?P<pc>[\w.+-]{1,100})',? required by '[^'\n]{0,200}', not found|No package '(?P<pc2>[\w.+-]{1,100})' found))"
 )
 
@@ -273,7 +277,11 @@ def _cmake_pkg_extract(m: re.Match[str], win: Window) -> Extract | None:
     package = m["cfg"] or m["mod"] or m["pc"] or m["pc2"]
     data: dict[str, object] = {"package": package}
     if m["missing"]:
-        data["missing"] = m["missing"].strip()
+        missing = m["missing"].strip()
+        if not m["closed"]:  # CMake wraps its messages at 80 columns
+            more = (win.text(win.lineno + 1) or "").strip().split(")", 1)[0]
+            missing = f"{missing} {more}".strip()
+        data["missing"] = missing
     near = win.after(6) if (m["pc"] or m["pc2"]) else win.before(25)
     for n, text in near:
         c = _CMAKE.match(text)

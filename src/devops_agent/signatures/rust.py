@@ -158,6 +158,8 @@ def _test_of_panic(m: re.Match[str], win: Window) -> str | None:
         s = _STDOUT.match(text)
         if s:
             return s["test"]
+        if _TEST.match(text) or text.lstrip().startswith("note: run with"):
+            break  # the previous failure's block
     thread = m["thread"]
     if thread == "main" or thread.startswith("tokio-runtime"):
         return None

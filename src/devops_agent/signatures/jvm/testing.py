@@ -42,29 +42,37 @@ def _test_class(name: str) -> str | None:
     return base.rsplit(".", 1)[0] if "." in base else None
 
 
+def _class_line_name(m: re.Match[str], win: Window) -> str | None:
+    """`Tests run: 2, Failures: 1, ... <<< FAILURE! -- in com.x.FooTest`: the class, unless a per-test
+    header follows (it says more)."""
+    cls_run = _CLASS_RUN.match(m.string)
+    if cls_run is None or any(t.endswith(("<<< FAILURE!", "<<< ERROR!")) for _, t in win.after(3)):
+        return None
+    return cls_run["cls"]
+
+
+def _exception_after(win: Window, gradle: bool) -> int | None:
+    """The exception/assertion line under a test header (Gradle indents it and interleaves output)."""
+    for n, text in win.after(4 if gradle else 3):
+        if EXC_LINE.match(text) and (not gradle or text.startswith(" ")):
+            return n
+        if text.strip() and not gradle:
+            return None
+    return None
+
+
 def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
     name = _test_name(m)
     gradle = "gcls" in m.groupdict()
+    cls = _test_class(name)
+    if name.startswith("Tests run:") and not gradle:
+        name = cls = _class_line_name(m, win) or ""
     if not name:
         return None
-    cls_run = None
-    if not gradle and name.startswith("Tests run:"):
-        cls_run = _CLASS_RUN.match(m.string)
-        if cls_run is None:
-            return None
-        if any(t.endswith("<<< FAILURE!") or t.endswith("<<< ERROR!") for _, t in win.after(3)):
-            return None  # the per-test header below says more
-        name = cls_run["cls"]
     data: dict[str, object] = {"test": name}
-    cls = _test_class(name) if not cls_run else name
-    primary = None
-    for n, text in win.after(4 if gradle else 3):
-        if EXC_LINE.match(text) and (not gradle or text.startswith(" ")):
-            primary = n
-            data["message"] = text.strip()[:300]
-            break
-        if text.strip() and not gradle:  # Gradle interleaves other console lines
-            break
+    primary = _exception_after(win, gradle)
+    if primary:
+        data["message"] = (win.text(primary) or "").strip()[:300]
     loc = project_frame(win, (primary or win.lineno) + 1, prefer=cls)
     if loc is None and gradle and primary:  # Gradle: `    java.lang.X at CartTest.java:61`
         g = re.search(r" at (?P<f>[\w$]+\.(?:java|kt|groovy)):(?P<l>\d+)\s*$", win.text(primary) or "")

@@ -44,41 +44,51 @@ _NPM_PKG = re.compile(
 )
 
 
-def _npm_extract(m: re.Match[str], win: Window) -> Extract | None:
-    code = m["code"] or m["pcode"] or (f"YN00{m['ycode']}" if m["ycode"] else "yarn")
-    if m["code"] and (m["code"] in _NPM_NOT_CAUSE or _NETWORK_CODES.match(m["code"])):
-        return None  # a script failure (symptom), a peer conflict (JS-DEP-001) or the network (infra)
-    if m["pcode"] and (_PNPM_NOT_CAUSE.match(m["pcode"]) or _NETWORK_CODES.match(m["pcode"])):
-        return None
-    if (m["ymsg"] or m["pmsg"]) and _NETWORK_TEXT.search(m["ymsg"] or m["pmsg"]):
-        return None
-    primary = None
-    evidence: list[int] = []
-    texts = [m.string]
+def _not_an_install_error(m: re.Match[str]) -> bool:
+    """Script failures (symptoms), peer conflicts (JS-DEP-001), auth (JS-NPM-003) and the network (infra)."""
     if m["code"]:
-        for n, text in win.after(8):
-            if not re.match(_NPM_PREFIX, text):
-                break
-            if _NPM_META.match(text):
-                continue
-            if re.match(_NPM_PREFIX + r"network\b", text):
-                return None  # `npm error network request ... failed`: the registry was unreachable
-            texts.append(text)
-            if primary is None:
-                primary = n
-            elif len(evidence) < 2:
-                evidence.append(n)
-    else:
-        texts += [t for _, t in win.after(4)]
-    data: dict[str, object] = {"code": code}
+        return m["code"] in _NPM_NOT_CAUSE or bool(_NETWORK_CODES.match(m["code"]))
+    if m["pcode"] and (_PNPM_NOT_CAUSE.match(m["pcode"]) or _NETWORK_CODES.match(m["pcode"])):
+        return True
+    return bool(_NETWORK_TEXT.search(m["ymsg"] or m["pmsg"] or ""))
+
+
+def _npm_block(win: Window) -> list[tuple[int, str]] | None:
+    """The explanatory `npm error ...` lines after `npm error code EXXX` (None: a network failure)."""
+    block = []
+    for n, text in win.after(8):
+        if not re.match(_NPM_PREFIX, text):
+            break
+        if re.match(_NPM_PREFIX + r"network\b", text):
+            return None  # `npm error network request ... failed`: the registry was unreachable
+        if not _NPM_META.match(text):
+            block.append((n, text))
+    return block
+
+
+def _package_in(texts: list[str]) -> str | None:
     for text in texts:
         p = _NPM_PKG.search(text)
         if p:
-            data["package"] = package_of(next(g for g in p.groups() if g).replace("%2f", "/").replace("%2F", "/"))
-            break
-    if primary is not None:
-        evidence.insert(0, win.lineno)
-    return Extract(primary=primary, evidence=tuple(evidence), data=data)
+            return package_of(next(g for g in p.groups() if g).replace("%2f", "/").replace("%2F", "/"))
+    return None
+
+
+def _npm_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if _not_an_install_error(m):
+        return None
+    code = m["code"] or m["pcode"] or (f"YN00{m['ycode']}" if m["ycode"] else "yarn")
+    block = _npm_block(win) if m["code"] else [(0, t) for _, t in win.after(4)]
+    if block is None:
+        return None
+    data: dict[str, object] = {"code": code}
+    package = _package_in([m.string] + [t for _, t in block])
+    if package:
+        data["package"] = package
+    if not m["code"] or not block:
+        return Extract(data=data)
+    evidence = (win.lineno, *(n for n, _ in block[1:3]))
+    return Extract(primary=block[0][0], evidence=evidence, data=data)
 
 
 _NPM_SCRIPT = rx(

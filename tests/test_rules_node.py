@@ -360,3 +360,9 @@ def test_next_build_type_error_and_missing_module() -> None:  # next 15.5 build,
     assert not matches("JS-TSC-001", "Type error: something without a location")
     ((n, ext),) = matches("JS-DEP-003", NEXT_MODULE)
     assert (n, ext.file, ext.data) == (4, "./app/page.tsx", {"module": "canvas-confetti"})
+
+
+def test_jest_coverage_threshold() -> None:  # jest 30.5 with coverageThreshold.global.lines = 90
+    text = 'Jest: Coverage for lines (66.66%) does not meet "global" threshold (90%)'
+    ((_, ext),) = matches("JS-COV-001", text)
+    assert ext.data == {"metric": "lines", "actual": "66.66%", "threshold": "90%", "scope": "global"}

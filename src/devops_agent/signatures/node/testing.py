@@ -141,6 +141,26 @@ def _mocha_block(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, primary=primary, evidence=(win.lineno,), data={"test": name} if name else {})
 
 
+# --- coverage thresholds ------------------------------------------------------------------------
+# jest 30: `Jest: Coverage for lines (66.66%) does not meet "global" threshold (90%)`;
+# jest <= 29: `Jest: "global" coverage threshold for lines (90%) not met: 66.66%`.
+_COVERAGE = rx(
+    r"^Jest: (?:Coverage for (?P<metric>\w+) \((?P<actual>[\d.]+%)\) does not meet \"(?P<scope>[^\"\n]{1,200})\" "
+    r"threshold \((?P<threshold>[\d.]+%)\)|\"(?P<scope2>[^\"\n]{1,200})\" coverage threshold for (?P<metric2>\w+) "
+    r"\((?P<threshold2>[\d.]+%)\) not met: (?P<actual2>[\d.]+%))"
+)
+
+
+def _coverage_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data = {
+        "metric": m["metric"] or m["metric2"],
+        "actual": m["actual"] or m["actual2"],
+        "threshold": m["threshold"] or m["threshold2"],
+        "scope": m["scope"] or m["scope2"],
+    }
+    return Extract(data=data)
+
+
 RULES = [
     Rule(
         code="JS-TEST-001",
@@ -165,6 +185,29 @@ RULES = [
             "    Expected: 699\n    Received: 199",
             "Read the assertion and the first project frame; fix the code under test or update the expectation "
             "when the behaviour change is intended.",
+        ),
+    ),
+    Rule(
+        code="JS-COV-001",
+        name="jest-coverage-threshold",
+        category="test",
+        severity="medium",
+        pattern=_COVERAGE,
+        literal="Jest: ",
+        extract=_coverage_extract,
+        priority=70,
+        confidence=0.85,
+        ecosystem=ECO,
+        title="Jest coverage for {metric} ({actual}) is below the {scope} threshold ({threshold})",
+        root_cause="The tests pass, but {metric} coverage {actual} does not meet the configured {scope} threshold {threshold}.",
+        suggestion="Add tests for the uncovered lines listed in the coverage table (or lower coverageThreshold deliberately).",
+        doc=rule_doc(
+            "Jest's coverage check failed the run although every test passed: `Jest: Coverage for lines (66.66%) "
+            "does not meet \"global\" threshold (90%)` (jest 30; older: `Jest: \"global\" coverage threshold for "
+            "lines (90%) not met: 66.66%`).",
+            "New or changed code is not exercised by the tests while `coverageThreshold` is configured.",
+            "Jest: Coverage for lines (66.66%) does not meet \"global\" threshold (90%)",
+            "Cover the lines in the table's `Uncovered Line #s` column with tests.",
         ),
     ),
 ]

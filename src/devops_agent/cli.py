@@ -244,6 +244,40 @@ def bisect_cmd(
                                 probe_timeout=probe_timeout, budget=budget, fmt=format.value))
 
 
+@app.command()
+def fix(
+    log: Annotated[str, typer.Argument(help="The failing log (text, .gz or a CI .zip archive), or '-' for stdin.")],
+    repo: RepoOpt = None,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Commit the validated fix on a new branch and check it out.")
+    ] = False,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+    no_rules: Annotated[bool, typer.Option("--no-rules", help="Do not use the built-in rule fixers.")] = False,
+    approve: Annotated[
+        bool, typer.Option("--approve", help="Allow edits of [policy] protected paths and require_approval categories.")
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Seconds per validation command (default: [validate] timeout_s, 300).")
+    ] = None,
+) -> None:
+    """Propose a fix for the failure in LOG, validate it in a scratch worktree, and (--apply) commit it."""
+    from devops_agent.commands.fix import run_fix
+
+    raise typer.Exit(run_fix(log=log, repo=repo, apply=apply, fmt=format.value, approve=approve,
+                             timeout=timeout, no_rules=no_rules))
+
+
+@app.command()
+def undo(
+    repo: RepoOpt = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+) -> None:
+    """Undo the last `fix --apply`: back to the previous branch, fix branch deleted."""
+    from devops_agent.commands.fix import run_undo
+
+    raise typer.Exit(run_undo(repo=repo, fmt=format.value))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

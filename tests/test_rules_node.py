@@ -366,3 +366,35 @@ def test_jest_coverage_threshold() -> None:  # jest 30.5 with coverageThreshold.
     text = 'Jest: Coverage for lines (66.66%) does not meet "global" threshold (90%)'
     ((_, ext),) = matches("JS-COV-001", text)
     assert ext.data == {"metric": "lines", "actual": "66.66%", "threshold": "90%", "scope": "global"}
+
+
+def test_missing_package_script_in_each_manager() -> None:  # npm 11, pnpm 9, yarn 1.22
+    for text, script in [
+        ('npm error Missing script: "lint:ci"', "lint:ci"),
+        (" ERR_PNPM_NO_SCRIPT  Missing script: lintx", "lintx"),
+        ('error Command "lintx" not found. Did you mean "lint"?', "lintx"),
+    ]:
+        ((_, ext),) = matches("JS-NPM-004", text)
+        assert ext.data == {"script": script} and ext.file == "package.json"
+    assert not matches("JS-NPM-001", " ERR_PNPM_NO_SCRIPT  Missing script: lintx")
+
+
+def test_eslint_max_warnings_lists_the_warnings() -> None:  # eslint 10.15 --max-warnings 0
+    text = (
+        "\n/home/runner/work/shop/shop/lib/cart.js\n"
+        "  2:9  warning  'discount' is assigned a value but never used  no-unused-vars\n\n"
+        "✖ 1 problem (0 errors, 1 warning)\n\nESLint found too many warnings (maximum: 0).\n"
+    )
+    ((n, ext),) = matches("JS-LINT-002", text)
+    assert (n, ext.file, ext.line, ext.evidence) == (7, "/home/runner/work/shop/shop/lib/cart.js", 2, (3,))
+    assert ext.data["codes"] == ["no-unused-vars"]
+    assert not matches("JS-LINT-001", text)  # warnings alone are not errors
+
+
+def test_esm_missing_package_from_a_config_file() -> None:  # eslint 10 loading a config outside the project
+    text = (
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find package '@eslint/js' imported from /tmp/njs/warn.config.mjs\n"
+        "    at packageResolve (node:internal/modules/esm/resolve:873:9)\n"
+    )
+    ((_, ext),) = matches("JS-DEP-002", text)
+    assert ext.data == {"module": "@eslint/js"} and ext.file == "/tmp/njs/warn.config.mjs"

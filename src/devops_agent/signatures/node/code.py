@@ -137,6 +137,30 @@ def _eslint_extract(m: re.Match[str], win: Window) -> Extract | None:
     data = {"rule": m["rule"], "codes": codes, "files": files}
     return Extract(file=file, line=int(m["line"]), evidence=(header,) if header else (), data=data)
 
+_MAX_WARNINGS = rx(r"^ESLint found too many warnings \(maximum: (?P<maximum>\d+)\)")
+_ESLINT_WARNING = re.compile(r"^\s+(?P<line>\d+):\d+\s+warning  \s*\S[^\n]{0,400}?(?:\s{2,}(?P<rule>[@\w][\w@/.-]{0,100}))?\s*$")
+
+
+def _max_warnings_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """The warnings listed above the verdict, with the file from their stylish header."""
+    warnings: list[tuple[int, re.Match[str]]] = []
+    file = None
+    for n, text in win.before(300):
+        w = _ESLINT_WARNING.match(text)
+        h = None if w else _HEADER.match(text)
+        if w:
+            warnings.append((n, w))
+        elif h:
+            file = h["f"]  # walking up: the last header seen is the first file's
+        elif text.strip() and not text.startswith("✖") and not _ESLINT_PROBLEM.match(text):
+            break
+    warnings.reverse()
+    codes = list(dict.fromkeys(w["rule"] for _, w in warnings if w["rule"]))
+    line = int(warnings[0][1]["line"]) if warnings and file else None
+    data = {"codes": codes, "rules": ", ".join(codes) or "no rule id"}
+    return Extract(file=file, line=line, evidence=tuple(n for n, _ in warnings[:3]), data=data)
+
+
 # --- prettier ------------------------------------------------------------------------------------
 _PRETTIER = rx(r"^\[warn\] Code style issues (?:found in (?:the above file|\d+ files)|were found in the above file)")
 _PRETTIER_FILE = re.compile(r"^\[warn\] (?P<f>[^\s\[][^\n]{0,400})$")
@@ -275,6 +299,29 @@ RULES = [
             "The change introduced code that breaks a configured rule (unused variables, undefined names...).",
             "/home/runner/work/shop/shop/lib/cart.js\n   2:9   error  'discount' is assigned a value but never used  no-unused-vars",
             "Fix each reported line; run `npx eslint --fix` for auto-fixable rules.",
+        ),
+    ),
+    Rule(
+        code="JS-LINT-002",
+        name="eslint-max-warnings",
+        category="lint",
+        severity="medium",
+        pattern=_MAX_WARNINGS,
+        literal="ESLint found too many warnings",
+        extract=_max_warnings_extract,
+        priority=72,
+        confidence=0.85,
+        ecosystem=ECO,
+        title="ESLint warnings exceed --max-warnings {maximum}",
+        root_cause="ESLint reported warnings ({rules}) while the job allows at most {maximum}.",
+        suggestion="Fix the listed warnings (first in {file}:{line}); `npx eslint --fix` handles the fixable ones.",
+        doc=rule_doc(
+            "ESLint ran with `--max-warnings N` (common as `--max-warnings 0` in CI and `next lint`) and found more "
+            "warnings than allowed: `ESLint found too many warnings (maximum: 0).` after the stylish listing.",
+            "The change introduced code that trips rules configured at warning level.",
+            "/home/runner/work/shop/shop/lib/cart.js\n  2:9  warning  'discount' is assigned a value but never used  "
+            "no-unused-vars\n\n✖ 1 problem (0 errors, 1 warning)\n\nESLint found too many warnings (maximum: 0).",
+            "Fix the warnings listed above the message.",
         ),
     ),
     Rule(

@@ -34,7 +34,7 @@ _NPM = rx(
     r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): [^\n]{0,400}"
 )
 _NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK", "E401", "E403"}
-_PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*|FETCH_40[13])$")
+_PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*|FETCH_40[13])$")  # NO_SCRIPT: JS-NPM-004
 _NPM_META = re.compile(_NPM_PREFIX + r"(?:syscall|errno|path|code|dest|A complete log|\s*$)")
 _NPM_PKG = re.compile(
     r"No matching version found for (?P<a>[@\w./-]+)@|Not Found - GET https?://\S+?/(?P<b>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+)(?:\s|$|/-/)"
@@ -98,6 +98,19 @@ _NPM_SCRIPT = rx(
     r"|^error Command failed with exit code \d+\."
 )
 
+# --- package.json scripts ----------------------------------------------------------------------
+# npm: `npm error Missing script: "lint"`; pnpm: ` ERR_PNPM_NO_SCRIPT  Missing script: lint`;
+# yarn 1: `error Command "lint" not found.`
+_MISSING_SCRIPT = rx(
+    r"(?:^npm (?:ERR!|error) |^\s*ERR_PNPM_NO_SCRIPT\s+)Missing script: \"?(?P<script>[^\"\s]{1,100})\"?"
+    r"|^error Command \"(?P<yscript>[^\"\n]{1,100})\" not found\."
+)
+
+
+def _missing_script_extract(m: re.Match[str], win: Window) -> Extract | None:
+    return Extract(file="package.json", data={"script": m["script"] or m["yscript"]})
+
+
 # --- registry authentication --------------------------------------------------------------------
 _AUTH = rx(_NPM_PREFIX + r"code (?P<code>E40[13])\s*$|^\s*ERR_PNPM_FETCH_(?P<pcode>40[13])\s+(?:GET )?(?P<url>\S+?):? (?P<pmsg>[^\n]{0,200})")
 _URL_PKG = re.compile(r"https?://[^/\s]+/(?:[^\s]*?/)?(?P<p>@[\w.-]+(?:/|%2[fF])[\w.-]+|[\w.-]+)/?$")
@@ -139,7 +152,7 @@ def _eresolve_extract(m: re.Match[str], win: Window) -> Extract | None:
             if p["c"].startswith("peer"):
                 constraints.append(p["c"])
                 evidence.append(n)
-    data: dict[str, object] = {"constraints": constraints[:6]}
+    data: dict[str, object] = {"constraints": constraints[:6], "conflict": "; ".join(constraints[:3]) or "see the log"}
     if package or m["peer"]:
         data["package"] = package or package_of(m["peer"].rsplit("@", 1)[0])
     return Extract(evidence=tuple(evidence[:3]), data=data)
@@ -228,6 +241,30 @@ RULES = [
         ),
     ),
     Rule(
+        code="JS-NPM-004",
+        name="npm-missing-script",
+        category="configuration",
+        severity="medium",
+        pattern=_MISSING_SCRIPT,
+        literal=None,
+        extract=_missing_script_extract,
+        priority=76,
+        confidence=0.85,
+        ecosystem=ECO,
+        title="package.json has no script '{script}'",
+        root_cause="The CI job runs the package script '{script}', which package.json does not define.",
+        suggestion="Add a '{script}' entry to package.json \"scripts\" (or call the script the project actually has).",
+        doc=rule_doc(
+            "The package manager was asked to run a script that package.json does not define: npm's "
+            "`npm error Missing script: \"lint\"`, pnpm's `ERR_PNPM_NO_SCRIPT  Missing script: lint`, yarn's "
+            "`error Command \"lint\" not found.`",
+            "The workflow and package.json disagree: a script was renamed or removed, or the job runs in the wrong "
+            "directory (a monorepo package without that script).",
+            "npm error Missing script: \"lint\"\nnpm error\nnpm error To see a list of scripts, run:\nnpm error   npm run",
+            "Define the script in package.json or change the CI command (and its working directory) to an existing one.",
+        ),
+    ),
+    Rule(
         code="JS-NPM-002",
         name="npm-script-failed",
         category="unknown",
@@ -261,7 +298,7 @@ RULES = [
         confidence=0.88,
         ecosystem=ECO,
         title="npm could not resolve the dependency tree (conflict on {package})",
-        root_cause="Peer dependency conflict: {constraints}",
+        root_cause="Peer dependency conflict: {conflict}",
         suggestion="Align the versions: upgrade the package whose peer range excludes {package}, or pin {package} "
         "to a version inside that range (avoid --legacy-peer-deps unless you accept a broken tree).",
         doc=rule_doc(

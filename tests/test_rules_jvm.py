@@ -162,3 +162,15 @@ def test_no_false_positives_on_other_ecosystems_logs() -> None:
     text = "\n".join(open(p, encoding="utf-8", errors="replace").read() for p in paths)
     for code in ("JVM-JAVAC-001", "JVM-KT-001", "JVM-DEP-001", "JVM-TEST-001", "JVM-TEST-002", "JVM-LINT-001", "JVM-FMT-001"):
         assert not matches(code, text), code
+
+
+def test_maven_goal_message_on_following_lines() -> None:  # maven-enforcer-plugin 3.5.0, requireJavaVersion [21,)
+    text = (
+        "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-enforcer-plugin:3.5.0:enforce (enforce) on project shop: \n"
+        "[ERROR] Rule 0: org.apache.maven.enforcer.rules.version.RequireJavaVersion failed with message:\n"
+        "[ERROR] Detected JDK version 17.0.15 (JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64) is not in the allowed range [21,).\n"
+        "[ERROR] -> [Help 1]\n"
+    )
+    ((n, ext),) = matches("JVM-MVN-001", text)
+    assert (n, ext.primary, ext.evidence) == (1, 3, (1, 2))
+    assert ext.data["plugin"] == "maven-enforcer-plugin" and "not in the allowed range [21,)" in ext.data["message"]

@@ -13,7 +13,7 @@ from devops_agent.signatures.jvm.common import (
 # --- Maven ---------------------------------------------------------------------------------------
 _MVN_GOAL = rx(
     r"^\[ERROR\] Failed to execute goal (?P<goal>[\w.-]+:[\w.-]+:[\w.-]+:[\w-]+)? ?(?:\((?P<execution>[^)\n]{1,100})\) )?"
-    r"on project (?P<project>[\w.-]+): (?P<message>[^\n]{1,600})"
+    r"on project (?P<project>[\w.-]+):(?: (?P<message>[^\n]{0,600}))?"
 )
 _MVN_BOILERPLATE = re.compile(r"^\[ERROR\] (?:-> \[Help|To see the full|Re-run Maven|For more information|\[Help \d|After correcting|\s*mvn <args>|\s*$)")
 
@@ -25,8 +25,16 @@ def _mvn_goal_extract(m: re.Match[str], win: Window) -> Extract | None:
             break
         evidence.append(n)
     plugin = (m["goal"] or "").split(":")[1] if m["goal"] else None
-    data = {"plugin": plugin} if plugin else {}
-    return Extract(evidence=tuple(evidence[:3]), data=data)
+    data: dict[str, object] = {"plugin": plugin} if plugin else {}
+    message = (m["message"] or "").strip()
+    if message or not evidence:
+        return Extract(evidence=tuple(evidence[:3]), data=data)
+    # The plugin put its message on the following lines (maven-enforcer-plugin 3.x: the rule, then why).
+    lines = [(win.text(n) or "")[len("[ERROR] "):].strip() for n in evidence[:3]]
+    data["message"] = " ".join(lines)[:400]
+    primary = evidence[1] if len(evidence) > 1 and lines[0].endswith("failed with message:") else evidence[0]
+    rest = tuple(n for n in evidence[:3] if n != primary)
+    return Extract(primary=primary, evidence=(win.lineno, *rest), data=data)
 
 
 _BUILD_FAILED = rx(r"^(?:\[INFO\] )?BUILD FAILURE\s*$|^FAILURE: Build (?:failed|completed) with|^BUILD FAILED in ")

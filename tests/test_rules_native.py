@@ -198,3 +198,47 @@ def test_nvcc_and_msvc_column_forms() -> None:
 def test_ordinary_lines_do_not_match(line: str) -> None:
     for code in ("C-CC-001", "C-LD-001", "C-MAKE-002", "C-CMAKE-001", "C-CMAKE-002"):
         assert matches(code, line) == [], (code, line)
+
+
+@needs["g++"]
+def test_googletest_failure_leads_with_the_assertion(tmp_path: Path) -> None:
+    if not Path("/usr/include/gtest/gtest.h").is_file():
+        pytest.skip("GoogleTest headers not installed")
+    write(tmp_path, {"tests/calc_test.cpp": (
+        "#include <gtest/gtest.h>\n\nint add(int a, int b) { return a - b; }\n\n"
+        "TEST(Calc, Adds) {\n    EXPECT_EQ(add(2, 3), 5);\n}\n"
+    )})
+    subprocess.run(["g++", "tests/calc_test.cpp", "-o", "calc_test", "-lgtest", "-lgtest_main", "-pthread"],
+                   cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    out = run(["./calc_test"], tmp_path)
+    got = matches("C-TEST-001", out)
+    assertion = next(n for n, t in enumerate(out.split("\n"), 1) if t.endswith(": Failure"))
+    assert {(e.primary or n, e.file, e.line) for n, e in got} == {(assertion, "tests/calc_test.cpp", 6)}
+    assert {e.data["test"] for _, e in got} == {"Calc.Adds"}
+    assert "Which is: -1" in got[0][1].data["message"]
+
+
+def test_ctest_lines_from_the_fixture() -> None:
+    text = (Path(__file__).parent / "fixtures" / "rules" / "C-TEST-001.log").read_text()
+    got = matches("C-TEST-001", text)
+    tests = {e.data["test"] for _, e in got}
+    assert tests == {"RingBuf.OverwritesOldest"}
+    ctest_line = next(e for n, e in got if "***Failed" in text.split("\n")[n - 1])
+    assert (ctest_line.file, ctest_line.line) == ("/home/runner/work/ringbuf/ringbuf/tests/ringbuf_test.cpp", 15)
+
+
+def test_gtest_assertion_on_windows_is_a_test_not_a_compile_error() -> None:
+    line = "D:\\a\\ringbuf\\ringbuf\\tests\\ringbuf_test.cpp(15): error: Expected equality of these values:"
+    assert matches("C-CC-001", line) == []
+    ((_, ext),) = matches("C-TEST-001", line)
+    assert ext.line == 15
+
+
+def test_clang_format_check(tmp_path: Path) -> None:
+    if shutil.which("clang-format") is None:
+        pytest.skip("clang-format not installed")
+    write(tmp_path, {"src/a.c": "int  main( void ){return 0;}\n", "src/b.c": "int x ;\n"})
+    out = run(["clang-format", "--dry-run", "-Werror", "src/a.c", "src/b.c"], tmp_path)
+    got = matches("C-FMT-001", out)
+    assert got and got[0][1].data["files"] == ["src/a.c", "src/b.c"]
+    assert matches("C-CC-001", out) == []

@@ -159,3 +159,13 @@ def test_cargo_dependency_resolution_and_network_failures() -> None:
 def test_ordinary_lines_do_not_match(line: str) -> None:
     for code in ("RS-CC-001", "RS-LINT-001", "RS-TEST-001", "RS-DEP-001"):
         assert matches(code, line) == [], (code, line)
+
+
+def test_rustfmt_check(crate: Path) -> None:
+    if shutil.which("rustfmt") is None:
+        pytest.skip("rustfmt not installed")
+    (crate / "src" / "lib.rs").write_text("pub fn f(x:u32)->u32{x+1}\n")
+    proc = subprocess.run(["cargo", "fmt", "--all", "--", "--check"], cwd=crate, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    ((_, ext),) = matches("RS-FMT-001", proc.stdout + proc.stderr)
+    assert ext.file.endswith("src/lib.rs") and ext.line == 1 and len(ext.data["files"]) == 1

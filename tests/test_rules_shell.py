@@ -92,7 +92,6 @@ def test_data_path_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("line, command", [
     ("'pnpm' is not recognized as an internal or external command,", "pnpm"),
     ("zsh:1: command not found: yarnn", "yarnn"),
-    ("env: ‘node’: No such file or directory", "node"),
 ])
 def test_other_shells(line: str, command: str) -> None:
     ((_, ext),) = matches("SH-CMD-001", line)

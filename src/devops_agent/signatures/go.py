@@ -23,7 +23,7 @@ def _doc(what: str, why: str, example: str, fix: str) -> str:
     return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
 
 
-_POS = rx(r"^(?:vet: )?(?P<file>(?:\.{1,2}/|/)?[\w@.+/-]{0,300}?[\w.+-]+\.go):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<message>\S[^\n]{0,600})")
+_POS = rx(r"^(?:vet: )?(?P<path>(?:\.{1,2}/|/)?[\w@.+/-]{0,300}?[\w.+-]+\.go):(?P<line>\d+):(?:(?P<col>\d+):)? (?P<message>\S[^\n]{0,600})")
 _LINTER_SUFFIX = re.compile(r"\((?P<linter>[a-z][\w-]{1,40}|[A-Z]{1,4}\d{3,5})\)\s*$")
 _NOT_LINTERS = {"compile", "typecheck"}
 _MODULE_NET = re.compile(r"@v[\w.+-]+: (?:Get \"https?://|dial tcp|reading https?://|verifying module)|: i/o timeout|proxy\.golang\.org")
@@ -79,7 +79,7 @@ def _pos_extract(kind: str):  # type: ignore[no-untyped-def]
         sym = re.search(r"undefined: (?P<s>[\w.]{1,200})", m["message"])
         if sym:
             data["symbol"] = sym["s"]
-        return Extract(file=m["file"], line=int(m["line"]), evidence=evidence, data=data)
+        return Extract(file=m["path"], line=int(m["line"]), evidence=evidence, data=data)
 
     return extract
 

@@ -2,8 +2,7 @@
 
 Formats learned from the shells' own messages: bash ``bash: line 1: foo: command not found`` /
 ``./ci.sh: line 4: foo: command not found``, dash/sh ``sh: 1: foo: not found`` /
-``./ci.sh: 4: foo: not found``, zsh ``zsh:1: command not found: foo``, env ``env: 'foo': No such
-file or directory``, PowerShell ``The term 'foo' is not recognized as a name of a cmdlet`` and
+``./ci.sh: 4: foo: not found``, zsh ``zsh:1: command not found: foo``, PowerShell ``The term 'foo' is not recognized as a name of a cmdlet`` and
 cmd.exe ``'foo' is not recognized as an internal or external command``. Permission refusals:
 ``bash: line 1: ./x.sh: Permission denied`` (no execute bit) and coreutils' ``mkdir: cannot create
 directory '/opt/x': Permission denied``.
@@ -32,7 +31,6 @@ _CMD = rx(
     _PREFIX + r"(?P<command>[^\n:]{1,200}): (?:command )?not found\s*$"
     r"|^(?P<who2>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash)): (?P<command2>[^\s:]{1,200}): command not found\s*$"
     r"|^zsh:(?:\d+: )?command not found: (?P<command3>\S{1,200})"
-    r"|^env: [‘'](?P<command4>[^’'\n]{1,200})[’']: No such file or directory"
     r"|^[‘'](?P<command5>[^’'\n]{1,200})[’'] is not recognized as an internal or external command"
     r"|The term '(?P<command6>[^'\n]{1,200})' is not recognized as (?:the|a) name of a cmdlet"
 )
@@ -60,7 +58,7 @@ def _script_path(who: str | None) -> str | None:
 
 
 def _cmd_extract(m: re.Match[str], win: Window) -> Extract | None:
-    command = next(m[g] for g in ("command", "command2", "command3", "command4", "command5", "command6") if m[g])
+    command = next(m[g] for g in ("command", "command2", "command3", "command5", "command6") if m[g])
     command = command.strip()
     if not _fails_soon(win):
         return None
@@ -106,7 +104,7 @@ RULES = [
         category="configuration",
         severity="high",
         pattern=_CMD,
-        literal=None,
+        literal="not ",  # every form says "not found" / "not recognized"
         extract=_cmd_extract,
         priority=78,
         confidence=0.8,
@@ -118,8 +116,7 @@ RULES = [
         "spelling, or call it by its full path.",
         doc=_doc(
             "A shell could not find a command: bash `bash: line 1: foo: command not found`, dash/sh `sh: 1: foo: "
-            "not found` (also `./script.sh: 4: foo: not found`), zsh `command not found: foo`, `env: 'foo': No "
-            "such file or directory`, PowerShell `The term 'foo' is not recognized...` or cmd.exe `'foo' is not "
+            "not found` (also `./script.sh: 4: foo: not found`), zsh `command not found: foo`, PowerShell `The term 'foo' is not recognized...` or cmd.exe `'foo' is not "
             "recognized as an internal or external command`. The step exits with 127.",
             "The tool is not installed in the runner image, an install/setup step was removed or runs later, "
             "PATH does not include it, or the command name is misspelled in the script.",

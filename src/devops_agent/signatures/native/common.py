@@ -1,0 +1,12 @@
+"""Shared helpers of the C/C++ signatures."""
+
+from __future__ import annotations
+
+ECO = "c"
+
+# Extensions of C-family sources and headers (gcc/clang/MSVC/nvcc/Objective-C/assembly).
+SRC_EXT = r"(?:c|cc|cp|cpp|cxx|c\+\+|C|h|hh|hpp|hxx|h\+\+|H|inl|ipp|tcc|tpp|ixx|cppm|m|mm|cu|cuh|S|s|metal|ispc)"
+
+
+def doc(what: str, why: str, example: str, fix: str) -> str:
+    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"

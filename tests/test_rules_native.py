@@ -242,3 +242,39 @@ def test_clang_format_check(tmp_path: Path) -> None:
     got = matches("C-FMT-001", out)
     assert got and got[0][1].data["files"] == ["src/a.c", "src/b.c"]
     assert matches("C-CC-001", out) == []
+
+
+def test_configure_probes_are_not_build_errors() -> None:
+    text = (  # logdx numpy job: meson's compiler checks, expected to fail (lines 1809-1813, 2584-2587)
+        " Command line: `c++ /home/runner/work/numpy/numpy/build/meson-private/tmpkwsw687w/testfile.cpp -o "
+        "/home/runner/work/numpy/numpy/build/meson-private/tmpkwsw687w/output.exe -D_FILE_OFFSET_BITS=64 -lmkl_rt` -> 1\n"
+        " stderr:\n"
+        " /usr/bin/ld: cannot find -lmkl_rt: No such file or directory\n"
+        " collect2: error: ld returned 1 exit status\n"
+        " -----------\n"
+        " /home/runner/work/numpy/numpy/build/meson-private/tmpati5_57k/testfile.c:9:32: error: 'isfinite' undeclared (first use in this function)\n"
+    )
+    assert matches("C-LD-001", text.replace("\n ", "\n")) == []
+    assert matches("C-CC-001", text.replace("\n ", "\n")) == []
+
+
+@needs["gcc"]
+def test_sanitizer_reports_point_at_the_project_frame(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "src/dup.c": "#include <stdlib.h>\n#include <string.h>\nchar *dup(const char *s)\n{\n"
+                     "    size_t n = strlen(s);\n    char *out = malloc(n);\n    memcpy(out, s, n + 1);\n    return out;\n}\n",
+        "main.c": "#include <stdlib.h>\nchar *dup(const char *s);\nint main(void) { char *p = dup(\"abc\"); free(p); return 0; }\n",
+        "ub.c": "#include <limits.h>\nint twice(int x) { return x * 2; }\nint main(void) { return twice(INT_MAX) > 0; }\n",
+    })
+    built = subprocess.run(["gcc", "-g", "-fsanitize=address", "-o", "t", "main.c", "src/dup.c"], cwd=tmp_path,
+                           capture_output=True, text=True)
+    if built.returncode != 0:
+        pytest.skip("no libasan here")
+    out = run(["./t"], tmp_path)
+    ((_, ext),) = matches("C-SAN-001", out)
+    assert (ext.file, ext.line, ext.data["kind"]) == ("src/dup.c", 7, "heap-buffer-overflow")
+    subprocess.run(["gcc", "-fsanitize=undefined", "-fno-sanitize-recover=undefined", "-o", "u", "ub.c"], cwd=tmp_path, check=True)
+    out = run(["./u"], tmp_path)
+    ((_, ext),) = matches("C-SAN-001", out)
+    assert (ext.file, ext.line) == ("ub.c", 2) and ext.data["kind"].startswith("signed integer overflow")
+    assert matches("C-CC-001", out) == []

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 ECO = "c"
 
 # Extensions of C-family sources and headers (gcc/clang/MSVC/nvcc/Objective-C/assembly).
 SRC_EXT = r"(?:c|cc|cp|cpp|cxx|c\+\+|C|h|hh|hpp|hxx|h\+\+|H|inl|ipp|tcc|tpp|ixx|cppm|m|mm|cu|cuh|S|s|metal|ispc)"
+
+# Configure-time probes: meson, CMake try_compile and autoconf compile throw-away test programs and
+# expect many of them to fail; their errors are not the build's.
+PROBE = re.compile(r"meson-private/|CMakeFiles/CMake(?:Tmp|Scratch)/|(?:^|/)conftest\.(?:c|cc|cpp|cxx)\b|/try_compile/")
 
 
 def doc(what: str, why: str, example: str, fix: str) -> str:

@@ -6,6 +6,7 @@ import re
 
 from devops_agent.signatures.base import Extract, Rule, Window, rx
 from devops_agent.signatures.native.common import ECO as _ECO
+from devops_agent.signatures.native.common import PROBE as _PROBE
 from devops_agent.signatures.native.common import SRC_EXT as _SRC_EXT
 from devops_agent.signatures.native.common import doc as _doc
 
@@ -44,6 +45,8 @@ def _cc_extract(m: re.Match[str], win: Window) -> Extract | None:
     if _FORMAT_FLAG in message or m["wmessage"] and not m["code"] and _TEST_MSG.match(message):
         return None  # clang-format's check (C-FMT-001) or a test assertion (C-TEST-001)
     file = m["path"] or m["wfile"]
+    if _PROBE.search(file):
+        return None  # a configure-time probe that is expected to fail
     line = int(m["line"] or m["wline"])
     data: dict[str, object] = {"message": message[:300]}
     if m["code"]:
@@ -115,6 +118,8 @@ _CMAKE_OBJDIR = re.compile(r"(?:^|/)CMakeFiles/[^/]+\.dir/")
 
 
 def _ld_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if _PROBE.search(m.string) or any(_PROBE.search(t) for _, t in win.before(6)):
+        return None  # a configure-time probe link (meson/CMake/autoconf) that is expected to fail
     data: dict[str, object] = {}
     sym = m["sym"] or m["lsym"] or m["dsym"]
     if m["lnk"]:

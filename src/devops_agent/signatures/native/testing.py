@@ -1,4 +1,4 @@
-"""C/C++ test failures: GoogleTest, Catch2 and CTest.
+"""C/C++ test failures: GoogleTest, Catch2 and CTest, and sanitizer reports.
 
 Formats learned from the frameworks' console output: GoogleTest prints ``[ RUN      ] Suite.Name``,
 then ``path/test.cpp:15: Failure`` (``path(15): error: ...`` on Windows) and ``Expected equality of
@@ -87,6 +87,28 @@ def _enclosing_test(win: Window) -> str | None:
     return None
 
 
+# --- sanitizers ----------------------------------------------------------------------------------
+_SAN = rx(
+    r"^==\d+==ERROR: (?P<san>AddressSanitizer|LeakSanitizer|MemorySanitizer|HWAddressSanitizer): (?P<kind>[\w-]{1,80})"
+    r"|^WARNING: (?P<tsan>ThreadSanitizer): (?P<tkind>[\w -]{1,80}?)(?: \(pid=\d+\))?\s*$"
+    r"|^(?P<path>[^\s:][^:\n]{0,400}?\.(?:c|cc|cpp|cxx|h|hpp)):(?P<line>\d+):(?:\d+:)? runtime error: (?P<ub>[^\n]{1,400})"
+)
+_SAN_FRAME = re.compile(r"^\s+#\d+ 0x[0-9a-f]+ in (?P<func>\S+) (?P<file>[^\s:]{1,400}?):(?P<line>\d+)")
+_SAN_RUNTIME = re.compile(r"libsanitizer|compiler-rt|/sysdeps/|/csu/|^/usr/|^\.\./\.\./")
+
+
+def _san_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if m["path"]:
+        return Extract(file=m["path"], line=int(m["line"]), data={"sanitizer": "UndefinedBehaviorSanitizer", "kind": m["ub"][:200]})
+    data: dict[str, object] = {"sanitizer": m["san"] or m["tsan"], "kind": (m["kind"] or m["tkind"]).strip()}
+    for n, text in win.after(40):
+        f = _SAN_FRAME.match(text)
+        if f and not _SAN_RUNTIME.search(f["file"]):
+            data["function"] = f["func"]
+            return Extract(file=f["file"], line=int(f["line"]), evidence=(n,), data=data)
+    return Extract(data=data)
+
+
 RULES = [
     Rule(
         code="C-TEST-001",
@@ -111,6 +133,34 @@ RULES = [
             "/home/runner/work/ringbuf/ringbuf/tests/ringbuf_test.cpp:15: Failure\nExpected equality of these values:\n"
             "  r.front()\n    Which is: 3\n  2\n[  FAILED  ] RingBuf.OverwritesOldest (0 ms)",
             "Read the expected and actual values at the assertion; fix the code under test or the expectation.",
+        ),
+    ),
+    Rule(
+        code="C-SAN-001",
+        name="sanitizer-report",
+        category="runtime",
+        severity="high",
+        pattern=_SAN,
+        literal=None,
+        extract=_san_extract,
+        priority=84,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="{sanitizer}: {kind}",
+        root_cause="{sanitizer} caught {kind} at {file}:{line} while the program or its tests ran.",
+        suggestion="Fix the memory/UB bug at the first project frame of the report ({file}:{line}); reproduce "
+        "locally with the same -fsanitize flags.",
+        doc=_doc(
+            "A sanitizer stopped the program: `==PID==ERROR: AddressSanitizer: heap-buffer-overflow ...` (or "
+            "LeakSanitizer/MemorySanitizer) with a stack of `#N 0x... in func file.c:LINE` frames, ThreadSanitizer's "
+            "`WARNING: ThreadSanitizer: data race`, or UndefinedBehaviorSanitizer's `file.c:LINE:COL: runtime "
+            "error: ...`.",
+            "The code reads or writes out of bounds, uses freed memory, leaks, races between threads or hits "
+            "undefined behaviour (signed overflow, misaligned access); the sanitizer build turns it into a failure.",
+            "==10030==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000017 at pc 0x7fabb9e48061\n"
+            "WRITE of size 8 at 0x602000000017 thread T0\n    #0 0x7fabb9e48060 in __interceptor_memcpy ...\n"
+            "    #1 0x5642f09eb2bf in strbuf_dup src/strbuf.c:9",
+            "Fix the code at the first project frame (allocation sizes, bounds, lifetimes, locking).",
         ),
     ),
 ]

@@ -118,7 +118,7 @@ def _with_culprit(diag: Diagnosis, root: Path) -> Diagnosis:
 
 def _message(diag: Diagnosis):  # type: ignore[no-untyped-def]
     def message(finding: Finding, patch, validation) -> str:  # type: ignore[no-untyped-def]
-        checks = "\n".join(f"- {r.check.command.splitlines()[0]}: passed ({r.seconds:.1f} s)" for r in validation.results)
+        checks = "\n".join(f"- {r.check.label}: passed ({r.seconds:.1f} s)" for r in validation.results)
         lines = [f"fix({finding.rule}): {patch.description}"[:200], "",
                  f"Diagnosis: {finding.title}"]
         if finding.file:

@@ -22,11 +22,17 @@ class Check:
     command: str
     origin: str  # ci-config | log | validate-config | project
 
+    @property
+    def label(self) -> str:
+        """The command's last line (a multi-line step ends with what it is for)."""
+        rows = [r for r in self.command.splitlines() if r.strip()]
+        return rows[-1].strip() if rows else self.command
+
 
 def plan_checks(root: Path, diag: Diagnosis, finding: Finding, log_lines: tuple[str, ...] = ()) -> list[Check]:
     """The commands that must pass in the worktree for a patch to count as validated."""
     step = failing_command(diag, finding, log_lines)
-    checks = _from_ci_config(root, diag, step)
+    checks = _from_ci_config(root, diag, step) or _from_prompts(log_lines, step)
     if not checks and step:
         checks = [Check(diag.failing_step.name if diag.failing_step else "failing step", step, "log")]
     extra = [Check(f"validate {i + 1}", c, "validate-config") for i, c in enumerate(validate_commands(root))]
@@ -47,6 +53,15 @@ def failing_command(diag: Diagnosis, finding: Finding, log_lines: tuple[str, ...
         if m:
             return m.group(1).strip()
     return None
+
+
+def _from_prompts(log_lines: tuple[str, ...], step: str | None) -> list[Check]:
+    """A plain terminal log: its ``$ cmd`` lines up to the failing one, as one shell session."""
+    cmds = [m.group(1).strip() for m in map(_PROMPT.match, log_lines) if m]
+    if not step or _norm(step) not in map(_norm, cmds):
+        return []
+    upto = [_norm(c) for c in cmds].index(_norm(step))
+    return [Check("session", "\n".join(cmds[: upto + 1]), "log")]
 
 
 def validate_commands(root: Path) -> list[str]:

@@ -47,7 +47,7 @@ def render_text(result: FixResult, branch: str | None, apply: bool) -> str:
     lines += [f"fix: {patch.description} [{patch.fixer}, {patch.applicability}]", "", patch.diff().rstrip("\n"), ""]
     if passed.validation is not None:
         lines.append("validated in a scratch worktree:")
-        lines += [f"  {'ok' if r.ok else 'FAILED'}  {r.check.command.splitlines()[0][:100]} ({r.seconds:.1f} s)"
+        lines += [f"  {'ok' if r.ok else 'FAILED'}  {r.check.label[:100]} ({r.seconds:.1f} s)"
                   for r in passed.validation.results]
     if branch:
         lines.append(f"committed {result.commit[:10] if result.commit else ''} on {branch} (checked out); "

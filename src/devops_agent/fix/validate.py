@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ class Validation:
     def summary(self) -> str:
         if not self.results:
             return self.reason or "nothing to run"
-        return "; ".join(f"{r.check.command.splitlines()[0][:60]}: "
+        return "; ".join(f"{r.check.label[:60]}: "
                          f"{'ok' if r.ok else 'timed out' if r.exit_code is None else f'exit {r.exit_code}'}"
                          for r in self.results)
 
@@ -69,13 +70,15 @@ def run_checks(tree: Path, checks: list[Check], *, timeout: float, report: Repor
             report("end", check, result)
         if not result.ok:
             what = "timed out" if result.exit_code is None else f"exited {result.exit_code}"
-            return Validation(tuple(results), f"{check.command.splitlines()[0][:80]!r} {what}")
+            return Validation(tuple(results), f"{check.label[:80]!r} {what}: {_last_error(result.tail)}")
     return Validation(tuple(results))
 
 
 def run_one(tree: Path, check: Check, timeout: float) -> CheckResult:
     started = time.monotonic()
     env = {**os.environ, "CI": os.environ.get("CI", "true"), "GIT_TERMINAL_PROMPT": "0"}
+    # Tools installed beside devops-agent (ruff, black...) as a last resort on PATH.
+    env["PATH"] = os.pathsep.join([env.get("PATH", os.defpath), str(Path(sys.executable).parent)])
     proc = subprocess.Popen(["bash", "-eo", "pipefail", "-c", check.command], cwd=tree, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
@@ -88,6 +91,11 @@ def run_one(tree: Path, check: Check, timeout: float) -> CheckResult:
         code = None
     text = out.decode("utf-8", "replace")
     return CheckResult(check, code, time.monotonic() - started, "\n".join(text.splitlines()[-TAIL_LINES:]))
+
+
+def _last_error(tail: str) -> str:
+    rows = [r.strip() for r in tail.splitlines() if r.strip()]
+    return rows[-1][:200] if rows else "no output"
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -105,7 +113,7 @@ def rich_reporter(label: str) -> tuple[Reporter, Callable[[], None]]:
     state: dict[str, object] = {}
 
     def report(event: str, check: Check, result: CheckResult | None) -> None:
-        first = check.command.splitlines()[0][:70]
+        first = check.label[:70]
         if event == "start":
             status = console.status(f"[{label}] {check.name}: {first}")
             status.start()

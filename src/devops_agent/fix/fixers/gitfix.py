@@ -84,6 +84,7 @@ def culprit_commit(ctx: FixContext) -> str | None:
     if ctx.finding.file:
         named.add(ctx.finding.file)
     source = {p for p in named if not is_protected_path(p)}
+    source |= _imported_by(ctx.root, [p for p in named if is_protected_path(p) and p.endswith(".py")], tracked)
     log = gitcli.text(ctx.root, "log", f"-{HISTORY}", "--format=%H", "--no-merges", "HEAD").split()
     for sha in log:
         if not gitcli.rev(ctx.root, f"{sha}^"):
@@ -96,6 +97,20 @@ def culprit_commit(ctx: FixContext) -> str | None:
 def _named_in_log(ctx: FixContext, tracked: list[str]) -> list[str]:
     text = ctx.text() + "\n" + "\n".join(ctx.log_lines[-5000:])
     return [p for p in tracked if p in text]
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
+
+
+def _imported_by(root: Path, tests: list[str], tracked: list[str]) -> set[str]:
+    """Project modules the failing Python tests import (the code under test)."""
+    out: set[str] = set()
+    for test in tests:
+        text = _read(root / test) or ""
+        for m in _IMPORT.finditer(text):
+            rel = (m.group(1) or m.group(2)).replace(".", "/")
+            out |= {p for p in tracked if p.endswith((f"{rel}.py", f"{rel}/__init__.py")) and not is_protected_path(p)}
+    return out
 
 
 def _changed(root: Path, sha: str, kinds: str = "ACDMR") -> list[str]:

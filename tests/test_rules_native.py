@@ -278,3 +278,31 @@ def test_sanitizer_reports_point_at_the_project_frame(tmp_path: Path) -> None:
     ((_, ext),) = matches("C-SAN-001", out)
     assert (ext.file, ext.line) == ("ub.c", 2) and ext.data["kind"].startswith("signed integer overflow")
     assert matches("C-CC-001", out) == []
+
+
+def test_meson_errors() -> None:
+    text = (  # meson 1.12.1, captured here (tests/fixtures/rules/C-MESON-00[12].log)
+        "Run-time dependency glib-2.0 found: NO  (tried pkg-config and cmake)\n"
+        "\n"
+        "meson.build:4:7: ERROR: Dependency \"glib-2.0\" not found (tried pkg-config and cmake)\n"
+        "subprojects/tiles/meson.build:2:0: ERROR: File src/tile.c does not exist.\n"
+    )
+    ((n, dep),) = matches("C-MESON-002", text)
+    assert (n, dep.file, dep.line, dep.data["package"]) == (3, "meson.build", 4, "glib-2.0")
+    ((n, cfg),) = matches("C-MESON-001", text)
+    assert (n, cfg.file, cfg.line) == (4, "subprojects/tiles/meson.build", 2)
+
+
+def test_autoconf_configure_error(tmp_path: Path) -> None:
+    if shutil.which("autoconf") is None:
+        pytest.skip("autoconf not installed")
+    write(tmp_path, {"configure.ac": (
+        "AC_INIT([t], [1.0])\nAC_PROG_CC\n"
+        "AC_SEARCH_LIBS([no_such_function_xyz], [nosuchlibxyz], [], [AC_MSG_ERROR([libnosuchlibxyz is required])])\n"
+        "AC_OUTPUT\n"
+    )})
+    subprocess.run(["autoconf"], cwd=tmp_path, check=True, timeout=60)
+    out = run(["sh", "./configure"], tmp_path)
+    ((n, ext),) = matches("C-CONF-001", out)
+    assert ext.data["message"] == "libnosuchlibxyz is required"
+    assert "no_such_function_xyz... no" in out.split("\n")[ext.evidence[0] - 1]

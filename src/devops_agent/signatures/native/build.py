@@ -122,6 +122,37 @@ def _cmake_pkg_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(data=data)
 
 
+# --- meson / autoconf ----------------------------------------------------------------------------
+_MESON = rx(r"^(?P<path>(?:[^\s:][^:\n]{0,300}?/)?(?:meson\.build|meson_options\.txt|meson\.options)):(?P<line>\d+):(?P<col>\d+): ERROR: (?P<message>\S[^\n]{0,500})")
+_MESON_DEP = re.compile(r"^Dependency \\?\"?(?P<dep>[^\"\s]{1,100})\\?\"? not found|^(?:C|C\+\+) (?:shared or static )?library '(?P<lib>[^'\n]{1,100})' not found")
+
+
+def _meson_extract(kind: str):  # type: ignore[no-untyped-def]
+    def extract(m: re.Match[str], win: Window) -> Extract | None:
+        dep = _MESON_DEP.match(m["message"])
+        if (kind == "dependency") != bool(dep):
+            return None
+        data: dict[str, object] = {"message": m["message"][:300]}
+        if dep:
+            data["package"] = dep["dep"] or dep["lib"]
+        return Extract(file=m["path"], line=int(m["line"]), data=data)
+
+    return extract
+
+
+_CONFIGURE = rx(r"^(?:\S{0,200}/)?configure: error: (?P<message>\S[^\n]{0,500})")
+
+
+def _configure_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data: dict[str, object] = {"message": m["message"][:300]}
+    evidence = []
+    for n, text in win.before(3):
+        if text.startswith("checking ") and text.rstrip().endswith((" no", "... no")):
+            evidence.append(n)  # the failed check that led to the error
+            break
+    return Extract(evidence=tuple(evidence), data=data)
+
+
 # --- catalogue -----------------------------------------------------------------------------------
 RULES = [
     Rule(
@@ -242,6 +273,76 @@ RULES = [
             "CMake Error at CMakeLists.txt:5 (find_package):\n  ...\n  Could not find a package configuration "
             "file provided by \"PNGPP\" (requested\n  version 1.2) with any of the following names:",
             "Install the package (e.g. `apt-get install libfoo-dev`) in the CI job, or set CMAKE_PREFIX_PATH.",
+        ),
+    ),
+    Rule(
+        code="C-MESON-001",
+        name="meson-error",
+        category="configuration",
+        severity="high",
+        pattern=_MESON,
+        literal=": ERROR: ",
+        extract=_meson_extract("configuration"),
+        priority=74,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="Meson error in {file}: {message}",
+        root_cause="Meson could not configure the project: {message}",
+        suggestion="Fix the meson.build statement at {file}:{line} (a missing file, a wrong argument, an option).",
+        doc=_doc(
+            "Meson stopped configuring with `meson.build:LINE:COL: ERROR: MESSAGE`.",
+            "A statement in meson.build failed: a source file that does not exist, a wrong keyword argument, an "
+            "unknown option, a subproject problem.",
+            "meson.build:2:0: ERROR: File src/tile.c does not exist.",
+            "Fix the statement at the given line and run `meson setup --reconfigure`.",
+        ),
+    ),
+    Rule(
+        code="C-MESON-002",
+        name="meson-dependency-not-found",
+        category="dependency",
+        severity="high",
+        pattern=_MESON,
+        literal=": ERROR: ",
+        extract=_meson_extract("dependency"),
+        priority=80,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Meson could not find dependency {package}",
+        root_cause="meson.build requires {package}, which neither pkg-config nor CMake found on the runner.",
+        suggestion="Install {package}'s development package in the CI image (e.g. `apt-get install lib...-dev`), "
+        "set PKG_CONFIG_PATH, or make the dependency optional/fallback to a subproject.",
+        doc=_doc(
+            "Meson's `dependency()` failed: `meson.build:LINE:COL: ERROR: Dependency \"glib-2.0\" not found (tried "
+            "pkg-config and cmake)` (or `C library 'm' not found`).",
+            "The dependency's development files (its .pc file) are not installed on the runner, or an older "
+            "version than required is.",
+            "meson.build:4:7: ERROR: Dependency \"glib-2.0\" not found (tried pkg-config and cmake)",
+            "Install the -dev package, point PKG_CONFIG_PATH at it, or add a wrap-file fallback.",
+        ),
+    ),
+    Rule(
+        code="C-CONF-001",
+        name="autoconf-configure-error",
+        category="configuration",
+        severity="high",
+        pattern=_CONFIGURE,
+        literal="configure: error: ",
+        extract=_configure_extract,
+        priority=76,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="configure: {message}",
+        root_cause="The autoconf configure script stopped: {message}",
+        suggestion="Provide what configure asks for (usually a library's -dev package or a tool) in the CI image, "
+        "or pass the right --with-/--enable- option; config.log has the failed check's details.",
+        doc=_doc(
+            "An autoconf `configure` script failed: `configure: error: MESSAGE`, usually right after the `checking "
+            "for X... no` line of the check that failed.",
+            "A required header, library, tool or compiler feature is missing on the runner, or an option is wrong.",
+            "checking for library containing zstd_compress_nothing... no\nconfigure: error: libzstd is required "
+            "(looked for zstd_compress_nothing in -lzstd)",
+            "Install the missing package (or its -dev variant) before running configure, or adjust the options.",
         ),
     ),
 ]

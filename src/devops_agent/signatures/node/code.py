@@ -100,7 +100,10 @@ def _tsc_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 
 # --- eslint --------------------------------------------------------------------------------------
-_ESLINT_PROBLEM = re.compile(r"^\s+\d+:\d+\s+(?:error|warning)\s+\S")
+# stylish: `  2:9  error  msg  rule`; Next.js's `next lint`/`next build`: `10:21  Error: msg  rule`.
+_ESLINT_PROBLEM = re.compile(r"^\s*\d+:\d+\s+(?:error|warning|Error:|Warning:)\s+\S")
+_ESLINT_IS_ERROR = re.compile(r"^\s*\d+:\d+\s+(?:error|Error:)\s")
+_NEXT_LINT = rx(r"^(?P<line>\d+):(?P<col>\d+)  Error: (?P<message>\S[^\n]{0,400}?)(?:\s{2,}(?P<rule>[@\w][\w@/.-]{0,100}))?\s*$")
 _ESLINT = rx(r"^\s+(?P<line>\d+):(?P<col>\d+)\s+error  \s*(?P<message>\S[^\n]{0,400}?)(?:\s{2,}(?P<rule>[@\w][\w@/.-]{0,100}))?\s*$")
 _HEADER = re.compile(r"^(?P<f>(?:[A-Za-z]:)?[^\s][^\n]{0,400}\.(?:[cm]?[jt]sx?|vue|svelte|json|md|html|astro))\s*$")
 
@@ -123,7 +126,7 @@ def _eslint_extract(m: re.Match[str], win: Window) -> Extract | None:
     for _, text in win.after(300):
         if _ESLINT_PROBLEM.match(text):
             r = re.search(r"\s{2,}(?P<r>[@\w][\w@/.-]{0,100})\s*$", text)
-            if r and " error " in f" {text} " and r["r"] not in codes:
+            if r and _ESLINT_IS_ERROR.match(text) and r["r"] not in codes:
                 codes.append(r["r"])
             continue
         h = _HEADER.match(text)
@@ -299,6 +302,30 @@ RULES = [
             "The change introduced code that breaks a configured rule (unused variables, undefined names...).",
             "/home/runner/work/shop/shop/lib/cart.js\n   2:9   error  'discount' is assigned a value but never used  no-unused-vars",
             "Fix each reported line; run `npx eslint --fix` for auto-fixable rules.",
+        ),
+    ),
+    Rule(
+        code="JS-LINT-003",
+        name="next-lint-error",
+        category="lint",
+        severity="medium",
+        pattern=_NEXT_LINT,
+        literal="  Error: ",
+        extract=_eslint_extract,
+        priority=75,
+        confidence=0.85,
+        ecosystem=ECO,
+        title="ESLint (Next.js): {rule} in {file}",
+        root_cause="`next lint`/`next build` reported ESLint errors ({rule}) in {file}.",
+        suggestion="Fix the reported problems (`npx next lint --fix` handles the fixable ones).",
+        doc=rule_doc(
+            "Next.js ran ESLint (`next build` lints before type-checking; `next lint`) and prints problems in its "
+            "own format: the file (`./app/page.tsx`), then `LINE:COL  Error: MESSAGE  RULE` lines; `next build` "
+            "stops with `Failed to compile.`",
+            "The change breaks an ESLint rule configured at error level (next/core-web-vitals, next/typescript...).",
+            "./app/page.tsx\n10:21  Error: `'` can be escaped with `&apos;`, `&lsquo;`, `&#39;`, `&rsquo;`.  "
+            "react/no-unescaped-entities",
+            "Fix the code at the reported line; do not silence the rule unless the project agrees.",
         ),
     ),
     Rule(

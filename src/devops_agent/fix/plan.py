@@ -121,14 +121,23 @@ def _from_ci_config(root: Path, diag: Diagnosis, step_cmd: str | None) -> list[C
     for steps in _github_jobs(root):  # each GitHub step is its own shell
         hit = _match_step(steps, name, step_cmd)
         if hit is not None:
-            return [Check(n, c, "ci-config") for n, c in steps[: hit + 1]]
+            return [Check(n, c, "ci-config") for n, c in _through_job(steps, hit)]
     for job, steps in _gitlab_jobs(root):  # a GitLab job's script lines share one shell
         hit = _match_step(steps, None, step_cmd)
         if hit is None and name and name.split(":")[0].strip() == job:
             hit = len(steps) - 1
         if hit is not None:
-            return [Check(job, "\n".join(c for _, c in steps[: hit + 1]), "ci-config")]
+            return [Check(job, "\n".join(c for _, c in _through_job(steps, hit)), "ci-config")]
     return []
+
+
+_PUBLISH = re.compile(r"\b(deploy|publish|release|upload|twine|docker push|git push|npm publish|cargo publish)\b", re.I)
+
+
+def _through_job(steps: list[tuple[str, str]], hit: int) -> list[tuple[str, str]]:
+    """The job's steps up to the failing one, and the later checks it never reached (not deploys)."""
+    later = [(n, c) for n, c in steps[hit + 1:] if not _PUBLISH.search(f"{n} {c}")]
+    return steps[: hit + 1] + later
 
 
 def _match_step(steps: list[tuple[str, str]], name: str | None, cmd: str | None) -> int | None:

@@ -86,12 +86,15 @@ def culprit_commit(ctx: FixContext) -> str | None:
     source = {p for p in named if not is_protected_path(p)}
     source |= _imported_by(ctx.root, [p for p in named if is_protected_path(p) and p.endswith(".py")], tracked)
     log = gitcli.text(ctx.root, "log", f"-{HISTORY}", "--format=%H", "--no-merges", "HEAD").split()
-    for sha in log:
-        if not gitcli.rev(ctx.root, f"{sha}^"):
-            return None  # the root commit: nothing to revert to
-        if set(_changed(ctx.root, sha)) & source:
-            return sha
-    return None
+    log = [sha for sha in log if gitcli.rev(ctx.root, f"{sha}^")]  # the root commit has nothing to revert to
+    hit = next((sha for sha in log if set(_changed(ctx.root, sha)) & source), None)
+    if hit is not None:
+        return hit
+    # The error is in code the recent commits did not touch: the newest change to code of the same
+    # language (what it calls changed under it). Validation decides whether reverting it is right.
+    exts = tuple({Path(p).suffix for p in source} or CODE_EXT)
+    return next((sha for sha in log if any(p.endswith(exts) and not is_protected_path(p)
+                                           for p in _changed(ctx.root, sha, "M"))), None)
 
 
 def _named_in_log(ctx: FixContext, tracked: list[str]) -> list[str]:

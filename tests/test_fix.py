@@ -356,3 +356,34 @@ def test_undo_without_a_fix_is_not_delivered(tmp_path):
 
     with pytest.raises(NotDelivered):
         undo(repo)
+
+
+def test_sigkill_at_random_moments_leaves_before_or_clean_result(tmp_path):
+    import random
+    import signal
+    import time
+
+    repo, log = perm_repo(tmp_path, "sleep 0.2; echo built")
+    (repo / "README.md").write_text("dirty\n")
+    before = snapshot(repo)
+    exe = str(Path(sys.executable).parent / "devops-agent")
+    rng = random.Random(7)
+    for _ in range(6):
+        proc = subprocess.Popen([exe, "fix", str(log), "--repo", str(repo), "--apply"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.05, 1.2))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = snapshot(repo)
+        if now == before:
+            continue
+        # the clean result: on the fix branch, the script executable, the dirty file carried over
+        assert git(repo, "branch", "--show-current").startswith("devops-agent/fix-")
+        assert git(repo, "ls-files", "-s", "scripts/build.sh").startswith("100755")
+        assert git(repo, "status", "--porcelain") == " M README.md\n"
+        undo(repo)
+        assert {k: snapshot(repo)[k] for k in ("status", "head", "index")} == \
+            {k: before[k] for k in ("status", "head", "index")}
+    code = subprocess.run([exe, "fix", str(log), "--repo", str(repo)], capture_output=True).returncode
+    assert code == 0
+    assert git(repo, "worktree", "list").count("\n") == 1  # leftovers of killed runs were pruned

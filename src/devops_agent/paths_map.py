@@ -25,6 +25,7 @@ _PREFIXES = (
     re.compile(r"^/(?:home/[^/]+|root)/(?:src|code|work|projects?|repos?|git|dev)/[^/]+/"),
     re.compile(r"^/(?:app|src|workspace|code|project)/"),
 )
+_LEADING_DOTS = re.compile(r"^(?:\.\.?/)+")  # "./src/x.c", "../../src/x.c" -> "src/x.c"; ".github/" stays
 _OUTSIDE = re.compile(r"(?:site-packages|dist-packages|/lib/python\d|/usr/(?:lib|include|local/lib)|<frozen|node_modules/|\.cargo/registry|/rustc/|\.m2/repository)")
 
 
@@ -42,7 +43,7 @@ class PathMapper:
             return None
         rel = self._strip(p)
         if self.repo is None:
-            return rel.lstrip("./") if not rel.startswith("/") else rel
+            return _LEADING_DOTS.sub("", rel) if not rel.startswith("/") else rel
         return self._in_repo(rel, p)
 
     def _strip(self, p: str) -> str:

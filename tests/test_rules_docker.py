@@ -82,3 +82,23 @@ def test_ordinary_lines_do_not_match() -> None:
     for line in ("#5 [2/4] RUN pip install -r requirements.txt", "#5 DONE 3.2s", "Successfully built 3f2a1b",
                  "The command completed successfully"):
         assert matches("DKR-BUILD-001", line) == [] and matches("DKR-PULL-001", line) == []
+
+
+def test_copy_source_missing_and_parse_errors() -> None:
+    text = (  # https://github.com/moveit/moveit2_tutorials/issues/737 (abridged)
+        "#11 ERROR: failed to calculate checksum of ref myqym481qat9c5pqba15t56et::i8w3idij32ozqgi9hdlvjd4vo: "
+        "\"/doc/tutorials/planning_around_objects/hello_moveit.cpp\": not found\n"
+        " > [tutorial_image  6/12] COPY ./doc/tutorials/planning_around_objects/hello_moveit.cpp src/hello_moveit/src/hello_moveit.cpp:\n"
+        "------\n"
+        ".docker/Dockerfile:35\n"
+        "--------------------\n"
+        "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref "
+        "myqym481qat9c5pqba15t56et::i8w3idij32ozqgi9hdlvjd4vo: \"/doc/tutorials/planning_around_objects/hello_moveit.cpp\": not found\n"
+    )
+    got = matches("DKR-FILE-001", text)
+    assert [(n, e.file, e.line) for n, e in got] == [(1, ".docker/Dockerfile", 35), (6, ".docker/Dockerfile", 35)]
+    assert got[0][1].data["path"] == "/doc/tutorials/planning_around_objects/hello_moveit.cpp"
+    assert matches("DKR-BUILD-001", text) == []
+    parse = "ERROR: failed to solve: dockerfile parse error on line 69: unknown instruction: {"  # RchGrav/claudebox#4
+    ((_, ext),) = matches("DKR-FILE-001", parse)
+    assert (ext.line, ext.data["message"]) == (69, "unknown instruction: {")

@@ -84,7 +84,7 @@ def _secrets(added: list[tuple[str, str]]) -> list[str]:
 
 
 def bandit_violations(patch: Patch, tree: Path) -> list[str]:
-    """New bandit findings in the changed Python files (the patch is applied in ``tree``)."""
+    """New medium/high bandit findings in the changed Python files (the patch is applied in ``tree``)."""
     exe = shutil.which("bandit")
     files = [e for e in patch.edits if e.path.endswith(".py") and e.before != e.after]
     if exe is None or not files:
@@ -108,7 +108,7 @@ def bandit_violations(patch: Patch, tree: Path) -> list[str]:
 def _bandit(exe: str, paths: list[str], base: Path) -> list[tuple[str, str, str]]:
     if not paths:
         return []
-    proc = subprocess.run([exe, "-q", "-f", "json", *paths], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([exe, "-q", "-ll", "-f", "json", *paths], capture_output=True, text=True, timeout=120)
     try:
         results = json.loads(proc.stdout).get("results", [])
     except json.JSONDecodeError:

@@ -108,3 +108,16 @@ def test_other_shells(line: str, command: str) -> None:
 def test_ordinary_lines_do_not_match(line: str) -> None:
     for code in ("SH-CMD-001", "SH-PERM-001"):
         assert matches(code, line + "\n" + EXIT.format(1)) == [], (code, line)
+
+
+def test_syntax_errors_from_bash_and_dash(tmp_path: Path) -> None:
+    script = tmp_path / "ci.sh"
+    script.write_text("#!/bin/sh\nset -e\nfor f in *.md do\n  echo $f\ndone\n")
+    for argv, line in ((["sh", "ci.sh"], 4), (["bash", "ci.sh"], 4)):
+        out, code = shell(argv, tmp_path)
+        assert code == 2
+        got = matches("SH-SYN-001", out)
+        assert got and (got[0][1].file, got[0][1].line) == ("ci.sh", line), out
+    out, _ = shell(["bash", "-c", "if true; then echo x"], tmp_path)
+    ((_, ext),) = matches("SH-SYN-001", out)
+    assert ext.file is None and "unexpected end of file" in ext.data["message"]

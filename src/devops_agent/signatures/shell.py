@@ -24,7 +24,7 @@ def _doc(what: str, why: str, example: str, fix: str) -> str:
 _SHELLS = r"(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh"
 # `<shell|script>: [line ]N: ` prefix of bash/dash messages; the script group is a path
 _PREFIX = rx(
-    r"^(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash|ksh)|\./[^\s:]{1,300}|/[^\s:]{1,300}|[\w.-]{1,100}): (?:line )?(?P<sline>\d+): "
+    r"^(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash|ksh)|\./[^\s:]{1,300}|/[^\s:]{1,300}|[\w.-]{1,100})(?:: -c)?: (?:line )?(?P<sline>\d+): "
 ).pattern
 
 _CMD = rx(
@@ -97,6 +97,22 @@ def _perm_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, data=data)
 
 
+_SYNTAX = rx(
+    r"^(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash|ksh)|\./[^\s:]{1,300}|/[^\s:]{1,300})(?:: -c)?: (?:line )?(?P<sline>\d+): "
+    r"(?P<message>syntax error near unexpected token [^\n]{1,200}|syntax error: unexpected end of file[^\n]{0,100}"
+    r"|Syntax error: [^\n]{1,200})"
+)
+
+
+def _syntax_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data: dict[str, object] = {"message": m["message"].strip()}
+    script = _script_path(m["who"])
+    evidence = [n for n, t in win.after(1) if t.startswith(m["who"] + ": line ") and "`" in t]
+    if script and "/_temp/" not in script:  # GitHub's generated step script is not in the repository
+        return Extract(file=script, line=int(m["sline"]), evidence=tuple(evidence), data=data)
+    return Extract(evidence=tuple(evidence), data=data)
+
+
 RULES = [
     Rule(
         code="SH-CMD-001",
@@ -151,6 +167,30 @@ RULES = [
             "bash: line 1: ./scripts/build_docs.sh: Permission denied",
             "Record the execute bit in git (`git update-index --chmod=+x path`) or invoke the script with its "
             "interpreter; for data paths write under the workspace or `$RUNNER_TEMP`.",
+        ),
+    ),
+    Rule(
+        code="SH-SYN-001",
+        name="shell-syntax-error",
+        category="configuration",
+        severity="high",
+        pattern=_SYNTAX,
+        literal="yntax error",
+        extract=_syntax_extract,
+        priority=80,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Shell syntax error: {message}",
+        root_cause="The shell could not parse the script: {message}",
+        suggestion="Fix the script at {file}:{line} (an unclosed quote/if/for, a missing `do`/`then`/`fi`, or a "
+        "bash-only construct run by /bin/sh); `bash -n script` or shellcheck finds these before CI.",
+        doc=_doc(
+            "bash's `script.sh: line 5: syntax error near unexpected token \\`fi'` / `syntax error: unexpected end "
+            "of file`, or dash's `script.sh: 3: Syntax error: word unexpected (expecting \"do\")`.",
+            "The script (or the CI step's inline script) has unbalanced keywords or quotes, or uses bash syntax "
+            "under /bin/sh (dash), e.g. `[[ ]]`, arrays or `function` in a `#!/bin/sh` script.",
+            "syn2.sh: 3: Syntax error: word unexpected (expecting \"do\")",
+            "Fix the construct at the reported line; run `bash -n` / `shellcheck` on the script locally.",
         ),
     ),
 ]

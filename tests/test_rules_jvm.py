@@ -1,5 +1,6 @@
-"""The JVM signatures on real tool output: javac/Maven/Surefire captured here (OpenJDK 17, Maven 3.8.7),
-older Maven and Gradle lines from the public CiDiff/LogDx logs under /work/shared/datasets."""
+"""The JVM signatures on real tool output: javac/Maven/Surefire/kotlinc captured here (OpenJDK 17, Maven 3.8.7,
+kotlinc 1.3; temporary paths rewritten to CI-like ones), older Maven and Gradle output as slices of the public
+CiDiff logs under /work/shared/datasets."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from devops_agent.signatures.jvm import RULES
 from devops_agent.signatures.window import LineWindow
 
 BY_CODE = {r.code: r for r in RULES}
+DATASETS = "/work/shared/datasets"
+needs_datasets = pytest.mark.skipif(not glob.glob(f"{DATASETS}/cidiff/logs/*.log"), reason="datasets not present")
+
+
+def dataset_lines(name: str, first: int, last: int) -> str:
+    """Lines first..last (1-based, split at \\n only, as the datasets number them) of a public log."""
+    set_ = name.split("-", 1)[0]
+    with open(f"{DATASETS}/{set_}/logs/{name}.log", encoding="utf-8", newline="") as fh:
+        return "\n".join(fh.read().split("\n")[first - 1 : last])
 
 
 def matches(code: str, text: str) -> list[tuple[int, Extract]]:
@@ -43,22 +53,17 @@ def test_plain_javac_error_with_source_and_caret() -> None:
     assert (n, ext.file, ext.line, ext.evidence) == (1, "src/main/java/com/acme/invoicer/Totals.java", 11, (2, 3))
 
 
+@needs_datasets
 def test_maven_compiler_forms_and_symbol() -> None:
-    text = (
-        "\x1b[1;31mERROR\x1b[m] COMPILATION ERROR : \n"
-        "[\x1b[1;31mERROR\x1b[m] /builds/workspace/astor/src/main/java/fr/inria/astor/Flacoco.java:[71,65] cannot find symbol\n"
-        "  symbol:   method getExecutedTests()\n"
-        "  location: variable flacocoResult of type fr.spoonlabs.flacoco.api.result.FlacocoResult\n"
-        "/builds/workspace/Guava/guava/src/com/google/common/collect/ImmutableMap.java:[161,37] error: cannot find symbol\n"
-        "[WARNING] /src/main/java/a/B.java:[12,5] [deprecation] foo() in a.C has been deprecated\n"
-        "[ERROR] src/main/java/a/B.java:[5,9] (whitespace) WhitespaceAround: '=' is not preceded with whitespace.\n"
-    )
+    text = dataset_lines("cidiff-breakages_astor_1260", 344, 352)  # [ERROR] COMPILATION ERROR : + two errors
     got = matches("JVM-JAVAC-001", text)
-    assert [(n, e.line) for n, e in got] == [(2, 71), (5, 161)]
-    assert got[0][1].data == {"symbol": "getExecutedTests"} and got[0][1].evidence == (3, 4)
-    # the checkstyle line of maven-checkstyle-plugin belongs to JVM-LINT-001
-    ((n, ext),) = matches("JVM-LINT-001", text)
-    assert (n, ext.line, ext.data["check"]) == (7, 5, "WhitespaceAround")
+    assert [(n, e.line) for n, e in got] == [(3, 71), (6, 264)]
+    assert got[0][1].data == {"symbol": "getExecutedTests"} and got[0][1].evidence == (4, 5)
+    bare = dataset_lines("cidiff-breakages_guava_1947", 1064, 1064)  # no [ERROR] prefix, but `error:`
+    ((_, ext),) = matches("JVM-JAVAC-001", bare)
+    assert ext.line == 161 and ext.file.endswith("ImmutableMap.java")
+    warning = dataset_lines("cidiff-breakages_google_auto_693", 1308, 1308)  # [WARNING] ...java:[86,32]
+    assert not matches("JVM-JAVAC-001", warning)
 
 
 SUREFIRE = """\
@@ -80,44 +85,31 @@ def test_surefire_per_test_header_leads_with_the_assertion() -> None:
     assert ext.data["test"] == "com.acme.shop.CartTest.totalSumsPrices"
 
 
+@needs_datasets
 def test_surefire_2_form() -> None:
-    text = (
-        "[ERROR] org.apache.commons.lang3.time.DurationUtilsTest.testOfConsumer  Time elapsed: 0.003 s  <<< FAILURE!\n"
-        "org.opentest4j.AssertionFailedError: expected: <true> but was: <false>\n"
-        "\tat org.apache.commons.lang3.time.DurationUtilsTest.testOfConsumer(DurationUtilsTest.java:91)\n"
-        "testAdd(com.x.CalcTest)  Time elapsed: 0.01 sec  <<< ERROR!\n"
-        "java.lang.NullPointerException\n"
-        "\tat com.x.Calc.add(Calc.java:7)\n"
-        "\tat com.x.CalcTest.testAdd(CalcTest.java:12)\n"
+    text = "\n".join(  # cidiff-breakages_commonslang_2089.log lines 690-705 (surefire 3.0.0-M6 on JDK 11)
+        open("/work/shared/datasets/cidiff/logs/cidiff-breakages_commonslang_2089.log", encoding="utf-8", newline="").read().split("\n")[689:705]
     )
-    (a, b) = (e for _, e in matches("JVM-TEST-001", text))
-    assert a.line == 91 and a.data["test"].endswith("DurationUtilsTest.testOfConsumer")
-    assert b.data["test"] == "testAdd(com.x.CalcTest)" and (b.file, b.line) == ("com/x/CalcTest.java", 12)
+    ((n, ext),) = matches("JVM-TEST-001", text)  # the class line (1) defers to the test line (2)
+    assert (n, ext.primary) == (2, 3)
+    assert ext.data["test"] == "org.apache.commons.lang3.time.DurationUtilsTest.testOfConsumer"
+    assert (ext.file, ext.line) == ("org/apache/commons/lang3/time/DurationUtilsTest.java", 84)
 
 
+@needs_datasets
 def test_gradle_test_and_what_went_wrong_with_interleaved_lines() -> None:
-    text = (
-        "LogDifferTest > testGithubParsing() FAILED\n"
-        "FAILURE: Build failed with an exception.\n"
-        "    java.lang.IllegalArgumentException at LogDifferTest.java:61\n"
-        "\n"
-        "* What went wrong:\n"
-        "> Task :cidiff:checkstyleMain FAILED\n"
-        "Execution failed for task ':cidiff:checkstyleMain'.\n"
-        "> Unable to create Root Module: config {/w/config/checkstyle/checkstyle.xml}\n"
-        "5 actionable tasks: 5 executed\n"
-        "\n"
-        "* Try:\n"
-    )
+    text = dataset_lines("cidiff-breakages_cidiff_11", 242, 244)  # Gradle interleaves "FAILURE: Build failed"
     ((_, t),) = matches("JVM-TEST-002", text)
     assert (t.primary, t.file, t.line) == (3, "LogDifferTest.java", 61)
+    text = dataset_lines("cidiff-breakages_cidiff_75", 541, 548)  # "> Task ... FAILED" inside the block
     ((_, g),) = matches("JVM-GRADLE-001", text)
-    assert g.primary == 7 and g.data["task"] == ":cidiff:checkstyleMain"
+    assert g.primary == 3 and g.data["task"] == ":cidiff:checkstyleMain"
     assert g.data["detail"].startswith("Unable to create Root Module")
 
 
+@needs_datasets
 def test_dependency_resolution_and_network_failures() -> None:
-    missing = (
+    missing = (  # Maven 3.8.7 here: billing-client:2.4.1 missing from an empty file:// mirror
         "[ERROR] Failed to execute goal on project shop: Could not resolve dependencies for project "
         "com.acme:shop:jar:1.0-SNAPSHOT: Could not find artifact com.acme.billing:billing-client:jar:2.4.1 in "
         "company-nexus (file:///srv/nexus) -> [Help 1]"
@@ -132,27 +124,19 @@ def test_dependency_resolution_and_network_failures() -> None:
     )
     got = matches("JVM-DEP-001", parent)  # the cached form says "was not found": left to the generic rules
     assert [(n, e.data) for n, e in got] == [(1, {"artifact": "com.acme:acme-parent:pom:3.1.0"})]
-    gradle = "> Could not resolve all files for configuration ':app:compileClasspath'.\n   > Could not find com.acme:ui:2.0.\n"
-    got = matches("JVM-DEP-001", gradle)
-    assert got and got[0][1].data == {"artifact": "com.acme:ui:2.0"}
-    unavailable = (
-        "[ERROR] Plugin fr.inria.gforge.spoon:spoon-maven-plugin:3.5-SNAPSHOT or one of its dependencies could not be "
-        "resolved: Failed to read artifact descriptor for x: Could not transfer artifact x from/to ow2 (https://r/): "
-        "Transfer failed for https://r/x.pom 503 Service Unavailable -> [Help 1]"
-    )
-    assert not matches("JVM-DEP-001", unavailable)  # the registry was down: an infrastructure failure
-    assert not matches("JVM-DEP-001", "[WARNING] Failed to retrieve plugin descriptor: Plugin a:b:1 or one of its dependencies could not be resolved")
+    # mimecraft: the snapshot repository answered 503 (an infrastructure failure), retried as [WARNING]s first
+    assert not matches("JVM-DEP-001", dataset_lines("cidiff-breakages_mimecraft_2316", 130, 200))
 
 
-def test_kotlin_forms() -> None:
+def test_kotlinc_errors_not_warnings() -> None:  # kotlinc 1.3.31 (Debian) on JDK 17
     text = (
-        "e: /w/src/main/kotlin/Cart.kt: (7, 16): Type mismatch: inferred type is String but Int was expected\n"
-        "e: file:///w/src/main/kotlin/Cart.kt:11:22 Unresolved reference 'discount'.\n"
-        "src/main/kotlin/Cart.kt:9:17: error: unresolved reference: discount\n"
-        "src/main/kotlin/Cart.kt:9:17: warning: parameter 'x' is never used\n"
+        "src/main/kotlin/Cart.kt:11:22: error: unresolved reference: discount\n"
+        "        return sum + discount()\n"
+        "                     ^\n"
+        "src/main/kotlin/W.kt:1:23: warning: parameter 'currency' is never used\n"
     )
-    got = matches("JVM-KT-001", text)
-    assert [(n, e.line) for n, e in got] == [(1, 7), (2, 11), (3, 9)]
+    ((n, ext),) = matches("JVM-KT-001", text)
+    assert (n, ext.file, ext.line, ext.evidence) == (1, "src/main/kotlin/Cart.kt", 11, (3,))
 
 
 @pytest.mark.skipif(not glob.glob("/work/shared/datasets/pytorch/logs/*.log"), reason="datasets not present")
@@ -174,3 +158,13 @@ def test_maven_goal_message_on_following_lines() -> None:  # maven-enforcer-plug
     ((n, ext),) = matches("JVM-MVN-001", text)
     assert (n, ext.primary, ext.evidence) == (1, 3, (1, 2))
     assert ext.data["plugin"] == "maven-enforcer-plugin" and "not in the allowed range [21,)" in ext.data["message"]
+
+
+@needs_datasets
+def test_gradle_full_exception_format_frames() -> None:
+    text = "\n".join(  # cidiff-breakages_cidiff_57.log lines 514-522 (Gradle exceptionFormat full, JDK 11 frames)
+        open("/work/shared/datasets/cidiff/logs/cidiff-breakages_cidiff_57.log", encoding="utf-8", newline="").read().split("\n")[513:530]
+    )
+    ((_, ext),) = matches("JVM-TEST-002", text)
+    assert ext.primary == 2 and ext.data["test"] == "ConsoleClientTest.testClassicParsing()"
+    assert (ext.file, ext.line) == ("org/github/gumtreediff/cidiff/LogParser.java", 39)  # where it threw

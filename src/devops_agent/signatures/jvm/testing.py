@@ -64,16 +64,15 @@ def _exception_after(win: Window, gradle: bool) -> int | None:
 def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
     name = _test_name(m)
     gradle = "gcls" in m.groupdict()
-    cls = _test_class(name)
     if name.startswith("Tests run:") and not gradle:
-        name = cls = _class_line_name(m, win) or ""
+        name = _class_line_name(m, win) or ""
     if not name:
         return None
     data: dict[str, object] = {"test": name}
     primary = _exception_after(win, gradle)
     if primary:
         data["message"] = (win.text(primary) or "").strip()[:300]
-    loc = project_frame(win, (primary or win.lineno) + 1, prefer=cls)
+    loc = project_frame(win, (primary or win.lineno) + 1)
     if loc is None and gradle and primary:  # Gradle: `    java.lang.X at CartTest.java:61`
         g = re.search(r" at (?P<f>[\w$]+\.(?:java|kt|groovy)):(?P<l>\d+)\s*$", win.text(primary) or "")
         if g:

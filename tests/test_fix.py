@@ -387,3 +387,13 @@ def test_sigkill_at_random_moments_leaves_before_or_clean_result(tmp_path):
     code = subprocess.run([exe, "fix", str(log), "--repo", str(repo)], capture_output=True).returncode
     assert code == 0
     assert git(repo, "worktree", "list").count("\n") == 1  # leftovers of killed runs were pruned
+
+
+def test_missing_secret_behind_a_keyerror_is_not_fixable(tmp_path):
+    repo = make_repo(tmp_path / "r", [
+        {"pyproject.toml": PYPROJECT, "src/demo/__init__.py": "", "src/demo/settings.py": "KEY = 'x'\n",
+         "tests/test_s.py": "def test_s():\n    import demo.settings\n"},
+        {"src/demo/settings.py": "import os\n\nKEY = os.environ['STRIPE_API_KEY']\n"}])
+    log = failing_log(tmp_path, repo, "env -u STRIPE_API_KEY python -m pytest -q")
+    result = engine_fix(log, repo, "PY-RUN-003", "runtime", "KeyError", "src/demo/settings.py")
+    assert result.not_fixable and "STRIPE_API_KEY" in result.reason and not result.attempts

@@ -4,6 +4,7 @@ scratch worktree; guardrails screen it; the failing step (and [validate]) must t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ HUMAN_ACTION = {
     "resource": "the job ran out of memory or disk: raise the runner's limit or reduce what the step holds at once",
 }
 SECRET_RULES = ("CFG-ENV-001",)
+# A missing environment variable/secret, whatever rule reported it (e.g. a KeyError on os.environ).
+_MISSING_ENV = re.compile(r"KeyError: '(?P<name>[A-Z][A-Z0-9_]{2,})'|environ(?:ment)?\[['\"](?P<name2>[A-Z][A-Z0-9_]{2,})"
+                          r"|(?:variable|secret) (?P<name3>[A-Z][A-Z0-9_]{2,}) is (?:not set|missing|empty)")
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,12 @@ class FixOptions:
 
 
 def not_fixable_reason(f: Finding) -> str | None:
-    if f.rule in SECRET_RULES:
-        name = f.data.get("name")
+    text = "\n".join(e.text for e in (*f.evidence, *f.context))
+    env = _MISSING_ENV.search(text)
+    if env and env.group("name") and "environ" not in text and "getenv" not in text:
+        env = None  # a KeyError on an ordinary dict
+    if f.rule in SECRET_RULES or env:
+        name = f.data.get("name") or (env and (env.group("name") or env.group("name2") or env.group("name3")))
         return (f"a secret or variable{f' {name}' if name else ''} is missing in CI: "
                 "add it to the CI settings (masked); a fix in the code would need a human decision about it")
     if f.category in HUMAN_ACTION:

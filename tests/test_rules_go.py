@@ -164,3 +164,18 @@ def test_ginkgo_block_in_caret_notation_is_cleaned() -> None:
            "2026-05-07T17:30:12.8056818Z ^[[0mPubSub ^[[38;5;9m^[[1m[It] should ChannelMessage^[[0m\n"
     ((n, ext),) = matches("GO-TEST-002", text)
     assert n == 1 and ext.data["test"] == "PubSub [It] should ChannelMessage"
+
+
+def test_test_timeout_names_the_running_tests() -> None:
+    text = (  # https://github.com/ipfs/gateway-conformance/issues/46
+        "=== RUN   TestGatewayTar/GET_TAR_has_expected_root_directory\n"
+        "panic: test timed out after 10m0s\n"
+        "running tests:\n"
+        "\tTestGatewayTar (9m52s)\n"
+        "\tTestGatewayTar/GET_TAR_has_expected_root_directory (9m52s)\n"
+        "\n"
+        "goroutine 1028 [running]:\n"
+    )
+    ((_, ext),) = matches("GO-TIME-001", text)
+    assert ext.data["test"] == "TestGatewayTar/GET_TAR_has_expected_root_directory" and ext.data["after"] == "10m0s"
+    assert matches("GO-RUN-001", text) == []

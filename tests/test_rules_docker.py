@@ -53,6 +53,7 @@ def test_buildkit_step_failure_with_dockerfile_line() -> None:
     first = got[0][1]
     assert (first.file, first.line, first.data["exit_code"]) == ("Dockerfile", 336, 1)
     assert first.data["command"].startswith("wget https://github.com/dragonflyoss/nydus")
+    assert first.evidence == (2,)  # the step's own last output line: the 502
 
 
 def test_legacy_builder() -> None:

@@ -30,16 +30,35 @@ _DOCKERFILE = re.compile(r"^(?P<file>[\w./-]{0,200}Dockerfile[\w.-]{0,50}):(?P<l
 _SHELL_PREFIX = re.compile(r"^/bin/(?:ba)?sh -c ")
 
 
+_STEP_OUTPUT = re.compile(r"^#(?P<step>\d+) \d+\.\d+ (?P<out>\S[^\n]{0,400})")
+
+
+def _step_output(m: re.Match[str], win: Window) -> tuple[int, ...]:
+    """The failing step's last output lines (`#12 0.149 wget: server returned error ...`)."""
+    step = re.match(r"^#(\d+) ", m.string)
+    if step is None:
+        return ()
+    lines = []
+    for n, text in win.before(30):
+        o = _STEP_OUTPUT.match(text)
+        if o and o["step"] == step.group(1):
+            lines.append(n)
+            if len(lines) == 2:
+                break
+    return tuple(sorted(lines, reverse=True))
+
+
 def _build_extract(m: re.Match[str], win: Window) -> Extract | None:
     command = _SHELL_PREFIX.sub("", m["command"] or m["legacy"])
     data: dict[str, object] = {"command": command[:300], "exit_code": int(m["code"] or m["lcode"])}
+    evidence = _step_output(m, win)
     for _, text in win.after(40):
         d = _DOCKERFILE.match(text)
         if d:
-            return Extract(file=d["file"], line=int(d["line"]), data=data)
+            return Extract(file=d["file"], line=int(d["line"]), evidence=evidence, data=data)
         if text.startswith(("ERROR: failed to solve", "error: failed to solve")):
             break
-    return Extract(file=None, data=data)
+    return Extract(file=None, evidence=evidence, data=data)
 
 
 _FILE = rx(

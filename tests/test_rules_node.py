@@ -386,3 +386,32 @@ def test_esm_missing_package_from_a_config_file() -> None:  # eslint 10 loading 
     )
     ((_, ext),) = matches("JS-DEP-002", text)
     assert ext.data == {"module": "@eslint/js"} and ext.file == "/tmp/njs/warn.config.mjs"
+
+
+BUN = """\
+bun test v1.4.5 (a7733435c)
+
+test/cart.test.ts:
+1 | import { describe, expect, test } from "bun:test";
+2 | import { total } from "../src/cart";
+3 | 
+4 | describe("cart", () => {
+5 |   test("sums all prices", () => {
+6 |     expect(total([250, 199])).toBe(449);
+                                  ^
+error: expect(received).toBe(expected)
+
+Expected: 449
+Received: 199
+
+      at <anonymous> (/home/runner/work/shop/shop/test/cart.test.ts:6:31)
+(fail) cart > sums all prices [0.35ms]
+(pass) cart > empty cart [0.03ms]
+"""
+
+
+def test_bun_failure_block_precedes_the_fail_line() -> None:  # bun 1.4.5 test
+    ((n, ext),) = matches("JS-TEST-001", BUN)
+    assert (n, ext.primary, ext.evidence) == (17, 11, (17,))
+    assert (ext.file, ext.line) == ("/home/runner/work/shop/shop/test/cart.test.ts", 6)
+    assert ext.data["test"] == "cart > sums all prices"

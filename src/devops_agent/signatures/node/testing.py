@@ -20,6 +20,7 @@ _TEST = rx(
     r"|^\s*not ok \d+ - (?P<ttest>[^\n#]{1,400})"
     r"|^\s*✖ (?P<stest>(?!failing tests:)[^\n]{1,400}?) \([\d.]+m?s\)\s*$"
     r"|^\s+(?P<mcount>\d+) failing\s*$"
+    r"|^\(fail\) (?P<btest>[^\n]{1,400}?)(?: \[[\d.]+m?s\])?\s*$"
     r"|^\s+\d+\) (?:\[[^\]\n]{1,80}\] › )?(?P<pwfile>[^\s:]{1,300}\.[cm]?[jt]sx?):(?P<pwline>\d+):\d+ › (?P<pwtest>[^\n]{1,400}?)\s*─*\s*$"
 )
 _JEST_BLOCK = re.compile(r"^\s+● (?!Console\s*$)")
@@ -43,6 +44,8 @@ def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
         return _tap_block(m, win)
     if m["pwfile"] is not None:
         return _playwright_block(m, win)
+    if m["btest"] is not None:
+        return _bun_block(m, win)
     if m["stest"] is not None:
         msg = _first_message(win, win.lineno + 1, 2)
         if msg is None or not _ASSERT_LINE.match(win.text(msg) or ""):
@@ -94,6 +97,23 @@ def _playwright_block(m: re.Match[str], win: Window) -> Extract | None:
     file, line = loc if loc else (m["pwfile"], int(m["pwline"]))
     data = {"test": f"{m['pwfile']} › {m['pwtest'].strip()}"}
     return Extract(file=file, line=line, primary=msg, evidence=(win.lineno, *evidence), data=data)
+
+
+def _bun_block(m: re.Match[str], win: Window) -> Extract | None:
+    """bun test prints the error block first (`error: ...`, Expected/Received, `at ... (file:l:c)`), then
+    `(fail) suite > test [0.35ms]`."""
+    error = None
+    for n, text in win.before(40):
+        if text.startswith(("(fail) ", "(pass) ")):
+            break
+        if text.startswith("error: "):
+            error = n
+            break
+    if error is None:
+        return Extract(data={"test": m["btest"].strip()})
+    loc = user_frame(win, error + 1, win.lineno - error - 1)
+    file, line = loc if loc else (None, None)
+    return Extract(file=file, line=line, primary=error, evidence=(win.lineno,), data={"test": m["btest"].strip()})
 
 
 def _tap_block(m: re.Match[str], win: Window) -> Extract | None:
@@ -179,7 +199,8 @@ RULES = [
         doc=rule_doc(
             "A JavaScript test runner reported a failure: jest (`FAIL file` and `● Suite › test` blocks with an "
             "`at fn (file:l:c)` frame), vitest (` FAIL  file > suite > test`, the assertion, ` ❯ file:l:c`), "
-            "mocha (`N failing`), node:test (TAP `not ok N - test` with `location:`; spec `✖ test (1ms)`).",
+            "mocha (`N failing`), node:test (TAP `not ok N - test` with `location:`; spec `✖ test (1ms)`), "
+            "Playwright (`  1) [project] › file:l:c › test`), bun (`error: ...` block, then `(fail) suite > test`).",
             "An assertion did not hold after a code change, or the code under test threw.",
             "  ● cart › sums price times quantity\n\n    expect(received).toBe(expected) // Object.is equality\n\n"
             "    Expected: 699\n    Received: 199",

@@ -394,7 +394,7 @@ bun test v1.4.5 (a7733435c)
 test/cart.test.ts:
 1 | import { describe, expect, test } from "bun:test";
 2 | import { total } from "../src/cart";
-3 | 
+3 |\x20
 4 | describe("cart", () => {
 5 |   test("sums all prices", () => {
 6 |     expect(total([250, 199])).toBe(449);

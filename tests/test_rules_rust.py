@@ -169,3 +169,21 @@ def test_rustfmt_check(crate: Path) -> None:
     assert proc.returncode == 1
     ((_, ext),) = matches("RS-FMT-001", proc.stdout + proc.stderr)
     assert ext.file.endswith("src/lib.rs") and ext.line == 1 and len(ext.data["files"]) == 1
+
+
+def test_build_script_failure_leads_with_its_stderr(tmp_path: Path) -> None:
+    root = tmp_path / "bs"
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text('[package]\nname = "bs"\nversion = "0.2.0"\nedition = "2021"\n')
+    (root / "src" / "lib.rs").write_text("")
+    (root / "build.rs").write_text(
+        'fn main() {\n    std::process::Command::new("no-such-protoc-xyz").output()'
+        '.expect("failed to run no-such-protoc-xyz");\n}\n'
+    )
+    env = {**os.environ, "RUST_BACKTRACE": "0", "CARGO_TERM_COLOR": "never"}
+    proc = subprocess.run(["cargo", "build", "--offline"], cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    out = proc.stdout + proc.stderr
+    ((n, ext),) = matches("RS-BUILD-001", out)
+    assert ext.data["crate"] == "bs" and ext.data["message"].startswith("failed to run no-such-protoc-xyz")
+    assert ext.primary is not None and ext.primary > n
+    assert matches("RS-RUN-001", out) == [] and matches("RS-CC-001", out) == []

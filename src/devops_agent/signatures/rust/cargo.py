@@ -36,6 +36,33 @@ def _dep_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file="Cargo.toml" if crate else None, evidence=tuple(evidence), data=data)
 
 
+# --- build scripts -------------------------------------------------------------------------------
+_BUILD_SCRIPT = rx(r"^error: failed to run custom build command for `(?P<crate>[\w-]{1,100}) v(?P<version>[\w.+-]{1,50})")
+_PANICKED = re.compile(r"^\s*thread '[^'\n]{1,100}'(?: \(\d+\))? panicked at (?P<path>[^\s:][^\n:]{0,300}):(?P<line>\d+):")
+
+
+def _build_script_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """Lead with what the build script printed on stderr (its panic message or first error line)."""
+    data: dict[str, object] = {"crate": m["crate"], "version": m["version"]}
+    in_stderr = False
+    for n, text in win.after(40):
+        if text.strip() == "--- stderr":
+            in_stderr = True
+            continue
+        if not in_stderr or not text.strip():
+            continue
+        p = _PANICKED.match(text)
+        if p:
+            message = win.text(n + 1) or ""
+            data["message"] = message.strip()[:300]
+            return Extract(primary=n + 1, evidence=(n, win.lineno), data=data)
+        if text.lstrip().startswith(("cargo:", "running:", "note:")):
+            continue
+        data["message"] = text.strip()[:300]
+        return Extract(primary=n, evidence=(win.lineno,), data=data)
+    return Extract(data=data)
+
+
 # --- rustfmt -----------------------------------------------------------------------------------
 _FMT = rx(r"^Diff in (?P<path>[^\n]{1,400}?\.rs)(?::(?P<line>\d+):| at line (?P<line2>\d+):)\s*$")
 
@@ -98,6 +125,32 @@ RULES = [
             "Diff in /home/runner/work/tally/tally/src/lib.rs:1:\n pub mod count;\n-pub fn total(words:&[&str])->usize{count::count_words(words)}\n"
             "+pub fn total(words: &[&str]) -> usize {",
             "Run `cargo fmt --all` and commit.",
+        ),
+    ),
+    Rule(
+        code="RS-BUILD-001",
+        name="cargo-build-script-failed",
+        category="dependency",
+        severity="high",
+        pattern=_BUILD_SCRIPT,
+        literal="failed to run custom build command",
+        extract=_build_script_extract,
+        priority=78,
+        confidence=0.75,
+        ecosystem=_ECO,
+        title="Build script of {crate} failed: {message}",
+        root_cause="The build script (build.rs) of {crate} {version} failed: {message}",
+        suggestion="Install what the build script looks for on the runner (a system library's -dev package, "
+        "pkg-config, protoc, cmake, a C compiler), or point it there with the environment variables it documents.",
+        doc=_doc(
+            "cargo's `error: failed to run custom build command for \\`crate vX\\`` followed by `Caused by:`, the "
+            "build script's exit status and its `--- stderr` (often a panic with the reason).",
+            "Build scripts of `-sys` crates and code generators need system tools and libraries (OpenSSL, "
+            "pkg-config, protoc, cmake) that the CI image lacks, or find an incompatible version.",
+            "error: failed to run custom build command for `bs v0.1.0 (/tmp/nat/rs/bs)`\n...\n  --- stderr\n\n"
+            "  thread 'main' (28584) panicked at build.rs:7:10:\n  failed to run protoc: is the Protocol Buffers "
+            "compiler installed?: Os { code: 2, kind: NotFound, message: \"No such file or directory\" }",
+            "Install the missing tool or library in the CI job before `cargo build`.",
         ),
     ),
 ]

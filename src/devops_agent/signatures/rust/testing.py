@@ -78,6 +78,8 @@ def _test_of_panic(m: re.Match[str], win: Window) -> str | None:
 def _run_panic_extract(m: re.Match[str], win: Window) -> Extract | None:
     if _test_of_panic(m, win) is not None:
         return None
+    if any(t.strip() == "--- stderr" for _, t in win.before(4)):
+        return None  # a build script's panic: RS-BUILD-001 reports it
     file, line, msg = _panic_location(m, win)
     data: dict[str, object] = {"thread": m["thread"]}
     if msg:

@@ -415,3 +415,13 @@ def test_bun_failure_block_precedes_the_fail_line() -> None:  # bun 1.4.5 test
     assert (n, ext.primary, ext.evidence) == (17, 11, (17,))
     assert (ext.file, ext.line) == ("/home/runner/work/shop/shop/test/cart.test.ts", 6)
     assert ext.data["test"] == "cart > sums all prices"
+
+
+@pytest.mark.skipif(not glob.glob("/work/shared/datasets/logdx/logs/*.log"), reason="datasets not present")
+def test_pnpm_audit_advisory_box() -> None:
+    with open("/work/shared/datasets/logdx/logs/logdx-pnpm-audit-vuln-ip-address-v2-001.log", encoding="utf-8", newline="") as fh:
+        text = "\n".join(fh.read().split("\n")[110:143])  # lines 111-143: install summary, the box, the verdict
+    ((n, ext),) = matches("JS-SEC-001", text)
+    assert n == 18 and ext.evidence == (31,)
+    assert ext.data == {"package": "ip-address", "severity": "moderate", "vulnerable": "<=10.1.0",
+                        "patched": ">=10.1.1", "advisory_url": "https://github.com/advisories/GHSA-v2v4-37r5-5v8g"}

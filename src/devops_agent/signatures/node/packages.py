@@ -127,6 +127,30 @@ def _auth_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(primary=nxt, evidence=(win.lineno,) if nxt else (), data=data)
 
 
+# --- pnpm audit ---------------------------------------------------------------------------------
+# One box per advisory: `│ high │ title │`, then `│ Package │ name │`, `│ Vulnerable versions │ ... │`,
+# `│ Patched versions │ ... │`, `│ More info │ url │`; the run ends `N vulnerabilities found`.
+_AUDIT = rx(r"^│ (?P<severity>low|moderate|high|critical)\s{2,}│ (?P<advisory>\S[^│\n]{0,300}?)\s*│\s*$")
+_AUDIT_ROW = re.compile(r"^│ (?P<key>Package|Vulnerable versions|Patched versions|More info)\s*│ (?P<value>[^│\n]{1,300}?)\s*│\s*$")
+
+
+def _audit_extract(m: re.Match[str], win: Window) -> Extract | None:
+    rows: dict[str, str] = {}
+    summary = None
+    for n, text in win.after(60):
+        row = _AUDIT_ROW.match(text)
+        if row:
+            rows.setdefault(row["key"], row["value"].strip())
+        elif re.match(r"^\d+ vulnerabilit(?:y|ies) found", text):
+            summary = n
+            break
+    if "Package" not in rows:
+        return None  # some other table with a `│ high │` cell
+    data = {"package": rows["Package"], "severity": m["severity"], "vulnerable": rows.get("Vulnerable versions"),
+            "patched": rows.get("Patched versions"), "advisory_url": rows.get("More info")}
+    return Extract(file="package.json", evidence=(summary,) if summary else (), data={k: v for k, v in data.items() if v})
+
+
 # --- peer dependency conflicts and missing modules -----------------------------------------------
 _ERESOLVE = rx(
     _NPM_PREFIX + r"(?:ERESOLVE (?:unable to resolve dependency tree|could not resolve)|Conflicting peer dependency: (?P<peer>\S+))"
@@ -262,6 +286,31 @@ RULES = [
             "directory (a monorepo package without that script).",
             "npm error Missing script: \"lint\"\nnpm error\nnpm error To see a list of scripts, run:\nnpm error   npm run",
             "Define the script in package.json or change the CI command (and its working directory) to an existing one.",
+        ),
+    ),
+    Rule(
+        code="JS-SEC-001",
+        name="pnpm-audit-vulnerability",
+        category="security",
+        severity="high",
+        pattern=_AUDIT,
+        literal="│ ",
+        extract=_audit_extract,
+        priority=70,
+        confidence=0.8,
+        ecosystem=ECO,
+        title="Vulnerable dependency {package} ({severity}): {advisory}",
+        root_cause="pnpm audit found a {severity} advisory for {package} (vulnerable {vulnerable}, patched {patched}).",
+        suggestion="Upgrade {package} to a patched version ({patched}), directly or through pnpm.overrides, and re-run pnpm audit.",
+        doc=rule_doc(
+            "`pnpm audit` reported advisories, one box each: severity and title, `Package`, `Vulnerable versions`, "
+            "`Patched versions`, `Paths`, `More info`, then `N vulnerabilities found` and exit 1.",
+            "A direct or transitive dependency is at a version with a published security advisory at or above the "
+            "audit level the job enforces.",
+            "│ moderate            │ ip-address has XSS in Address6 HTML-emitting methods   │\n"
+            "│ Package             │ ip-address                                             │",
+            "Upgrade to a patched version (pnpm update, or pnpm.overrides for a transitive dependency); if no patch "
+            "exists, assess and document an audit exception.",
         ),
     ),
     Rule(

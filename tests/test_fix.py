@@ -66,6 +66,15 @@ def failing_log(tmp: Path, repo: Path, cmd: str) -> Path:
     return log
 
 
+def gha_log(tmp: Path, repo: Path, cmd: str) -> Path:
+    """The real output of ``cmd`` in a GitHub Actions step layout (runner chrome only is written)."""
+    code, out = run(repo, cmd)
+    assert code != 0, out
+    log = tmp / "gha.log"
+    log.write_text(f"##[group]Run {cmd}\n{cmd}\n##[endgroup]\n{out}##[error]Process completed with exit code {code}.\n")
+    return log
+
+
 def snapshot(repo: Path) -> dict[str, str]:
     files = {}
     for p in sorted(repo.rglob("*")):
@@ -397,3 +406,28 @@ def test_missing_secret_behind_a_keyerror_is_not_fixable(tmp_path):
     log = failing_log(tmp_path, repo, "env -u STRIPE_API_KEY python -m pytest -q")
     result = engine_fix(log, repo, "PY-RUN-003", "runtime", "KeyError", "src/demo/settings.py")
     assert result.not_fixable and "STRIPE_API_KEY" in result.reason and not result.attempts
+
+
+def test_model_fix_when_no_rule_fixer_applies(tmp_path, monkeypatch, capsys):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from chat_server import ChatServer, Reply
+
+    repo = make_repo(tmp_path / "r", [{
+        "pyproject.toml": PYPROJECT, "src/demo/__init__.py": "",
+        "src/demo/calc.py": "def area(w, h):\n    return w + h\n",
+        "tests/test_calc.py": "from demo.calc import area\n\n\ndef test_area():\n    assert area(2, 3) == 6\n"}])
+    log = gha_log(tmp_path, repo, "python -m pytest -q")
+    answer = ("src/demo/calc.py\n<<<<<<< SEARCH\n    return w + h\n=======\n    return w * h\n>>>>>>> REPLACE\n")
+    weakening = ("tests/test_calc.py\n<<<<<<< SEARCH\n    assert area(2, 3) == 6\n=======\n    pass\n"
+                 ">>>>>>> REPLACE\n")
+    with ChatServer([Reply(weakening), Reply(answer)]) as server:
+        monkeypatch.setenv("DEVOPS_AGENT_MODEL", "openai/test")
+        monkeypatch.setenv("DEVOPS_AGENT_LLM_API_BASE", server.api_base)
+        monkeypatch.setenv("DEVOPS_AGENT_LLM_API_KEY", "sk-test-local")
+        with pytest.raises(SystemExit) as exc:
+            main(["fix", str(log), "--repo", str(repo), "--apply", "--format", "json", "--no-rules"])
+        assert len(server.requests) == 2  # the test-weakening answer was rejected and fed back
+    assert exc.value.code == 0, capsys.readouterr()
+    assert "return w * h" in (repo / "src/demo/calc.py").read_text()
+    assert git(repo, "branch", "--show-current").startswith("devops-agent/fix-")
+    assert run(repo, "python -m pytest -q")[0] == 0

@@ -14,7 +14,7 @@ MAX_LOG_LINES = 200_000
 
 
 def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool = False,
-            timeout: float | None = None, no_rules: bool = False) -> int:
+            timeout: float | None = None, no_rules: bool = False, model: str | None = None) -> int:
     from devops_agent.fix import audit
     from devops_agent.fix.apply import apply_commit, branch_name, refuse_dirty
     from devops_agent.fix.engine import FixOptions, find_fix
@@ -26,6 +26,8 @@ def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool
     opts = FixOptions(approve=approve, commit=apply, timeout=timeout, report=report, message=_message(diag))
     try:
         result = find_fix(diag, root, lines, opts) if not no_rules else _rules_disabled(diag)
+        if result.passed is None and not result.not_fixable and diag.findings:
+            result = _with_model(result, diag, root, lines, opts, model, log)
     finally:
         close()
     for a in result.attempts:
@@ -72,10 +74,29 @@ def _require_repo(repo: Path | None) -> Path:
 
 
 def _rules_disabled(diag: Diagnosis):  # type: ignore[no-untyped-def]
-    from devops_agent.fix.engine import FixResult
+    from devops_agent.fix.engine import FixResult, not_fixable_reason
 
     top = diag.findings[0] if diag.findings else None
-    return FixResult(top, reason="--no-rules: the built-in fixers are disabled and no model fixer is configured")
+    why = not_fixable_reason(top) if top else None
+    if why:
+        return FixResult(top, reason=f"not fixable in the repository: {why}", not_fixable=True)
+    return FixResult(top, reason="--no-rules: the built-in fixers are disabled and no model is configured"
+                     if top else "the log shows no failure to fix")
+
+
+def _with_model(result, diag: Diagnosis, root: Path, lines, opts, model: str | None, log: str):  # type: ignore[no-untyped-def]
+    """When no rule fixer passed: the model fixer, if a model is configured (DEVOPS_AGENT_MODEL, [llm])."""
+    from devops_agent.fix.engine import FixResult
+    from devops_agent.fix.llm_step import llm_attempt, model_client
+
+    client = model_client(model, root)
+    if client is None:
+        return result
+    attempt, commit = llm_attempt(diag, root, lines, opts, client, log if log != "-" else None)
+    attempts = (*result.attempts, attempt)
+    if attempt.outcome == "passed":
+        return FixResult(diag.findings[0], attempts, commit)
+    return replace(result, attempts=attempts, reason=f"{result.reason}; model: {attempt.detail}")
 
 
 def _diagnose(log: str, root: Path) -> tuple[Diagnosis, tuple[str, ...]]:

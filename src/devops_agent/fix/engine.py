@@ -135,23 +135,24 @@ def _attempt(finding: Finding, fx: Fixer, diag: Diagnosis, repo: Path, log_lines
             return Attempt(finding.rule, fx.name, "rejected", "; ".join(reasons), patch), None
         if patch.applicability == "display-only":
             return Attempt(finding.rule, fx.name, "display-only", "shown, never applied", patch), None
-        return _validate(finding, fx, patch, diag, tree, log_lines, opts)
+        return validate_in_tree(finding, fx.name, patch, diag, tree, log_lines, opts)
 
 
-def _validate(finding: Finding, fx: Fixer, patch: Patch, diag: Diagnosis, tree: Path,
-              log_lines: tuple[str, ...], opts: FixOptions) -> tuple[Attempt, str | None]:
+def validate_in_tree(finding: Finding, fixer_name: str, patch: Patch, diag: Diagnosis, tree: Path,
+                     log_lines: tuple[str, ...], opts: FixOptions) -> tuple[Attempt, str | None]:
+    """Run the planned checks with ``patch`` applied in ``tree``; commit it there when they pass."""
     from devops_agent.fix.apply import commit_in_tree
 
     gitcli.git(tree, "add", "--", *patch.paths)
     checks = plan_checks(tree, diag, finding, log_lines)
     validation = run_checks(tree, checks, timeout=opts.timeout or validate_timeout(tree), report=opts.report)
     if not validation.ok:
-        return Attempt(finding.rule, fx.name, "failed", validation.reason, patch, validation), None
+        return Attempt(finding.rule, fixer_name, "failed", validation.reason, patch, validation), None
     commit = None
     if opts.commit:
         message = opts.message(finding, patch, validation) if opts.message else patch.description
         commit = commit_in_tree(tree, patch.paths, patch.executable, message)
-    return Attempt(finding.rule, fx.name, "passed", validation.summary(), patch, validation), commit
+    return Attempt(finding.rule, fixer_name, "passed", validation.summary(), patch, validation), commit
 
 
 def _no_fix_reason(top: Finding, attempts: list[Attempt]) -> str:

@@ -259,12 +259,15 @@ def fix(
     timeout: Annotated[
         float | None, typer.Option("--timeout", help="Seconds per validation command (default: [validate] timeout_s, 300).")
     ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="litellm model for fixes no rule covers (default: DEVOPS_AGENT_MODEL, [llm] model).")
+    ] = None,
 ) -> None:
     """Propose a fix for the failure in LOG, validate it in a scratch worktree, and (--apply) commit it."""
     from devops_agent.commands.fix import run_fix
 
     raise typer.Exit(run_fix(log=log, repo=repo, apply=apply, fmt=format.value, approve=approve,
-                             timeout=timeout, no_rules=no_rules))
+                             timeout=timeout, no_rules=no_rules, model=model))
 
 
 @app.command()

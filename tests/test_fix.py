@@ -277,6 +277,9 @@ def test_cli_execute_bit_apply_then_undo(tmp_path, capsys):
     after = snapshot(repo)
     assert {k: after[k] for k in ("status", "refs", "head", "stash", "index")} == \
         {k: before[k] for k in ("status", "refs", "head", "stash", "index")}
+    events = [json.loads(line) for line in (Path(os.environ["DEVOPS_AGENT_HOME"]) / "audit.jsonl").read_text().splitlines()]
+    assert [e["event"] for e in events] == ["propose", "validate", "apply", "undo"]
+    assert {e["patch_sha256"] for e in events} == {out["patch"]["sha256"]}
 
 
 def test_cli_failing_validation_leaves_the_repo_byte_identical(tmp_path, capsys):

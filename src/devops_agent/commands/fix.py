@@ -31,8 +31,10 @@ def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool
     finally:
         close()
     for a in result.attempts:
-        audit.event(root, "propose", rule=a.rule, fixer=a.fixer, outcome=a.outcome,
-                    patch_sha256=a.patch.sha256() if a.patch else None, detail=a.detail)
+        sha = a.patch.sha256() if a.patch else None
+        audit.event(root, "propose", rule=a.rule, fixer=a.fixer, outcome=a.outcome, patch_sha256=sha, detail=a.detail)
+        if a.validation is not None:
+            audit.event(root, "validate", rule=a.rule, fixer=a.fixer, patch_sha256=sha, **a.validation.to_json())
     passed = result.passed
     branch = None
     if passed is not None and apply and result.commit and passed.patch is not None:

@@ -124,7 +124,7 @@ def _attempt(finding: Finding, fx: Fixer, diag: Diagnosis, repo: Path, log_lines
             return Attempt(finding.rule, fx.name, "no-patch", "the fixer found nothing it can change safely"), None
         reasons = guard.static_violations(patch, repo, category=finding.category,
                                           policy=guard.load_policy(tree), approve=opts.approve)
-        clash = sorted(set(patch.paths) & dirty_paths(repo))
+        clash = sorted(set(patch.paths) & dirty_paths(repo)) if opts.commit else []
         if clash:
             return Attempt(finding.rule, fx.name, "refused", f"touches uncommitted changes in {', '.join(clash)}",
                            patch), None

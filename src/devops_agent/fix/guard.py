@@ -85,7 +85,7 @@ def _secrets(added: list[tuple[str, str]]) -> list[str]:
 
 def bandit_violations(patch: Patch, tree: Path) -> list[str]:
     """New medium/high bandit findings in the changed Python files (the patch is applied in ``tree``)."""
-    exe = shutil.which("bandit")
+    exe = shutil.which("bandit") or _beside_python("bandit")
     files = [e for e in patch.edits if e.path.endswith(".py") and e.before != e.after]
     if exe is None or not files:
         return []
@@ -103,6 +103,13 @@ def bandit_violations(patch: Patch, tree: Path) -> list[str]:
 
     extra = Counter((p, t) for p, t, _ in new) - Counter((p, t) for p, t, _ in old)
     return [f"bandit {tid} added in {path}" for path, tid in sorted(extra)]
+
+
+def _beside_python(name: str) -> str | None:
+    import sys
+
+    path = Path(sys.executable).parent / name
+    return str(path) if path.exists() else None
 
 
 def _bandit(exe: str, paths: list[str], base: Path) -> list[tuple[str, str, str]]:

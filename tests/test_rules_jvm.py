@@ -168,3 +168,13 @@ def test_gradle_full_exception_format_frames() -> None:
     ((_, ext),) = matches("JVM-TEST-002", text)
     assert ext.primary == 2 and ext.data["test"] == "ConsoleClientTest.testClassicParsing()"
     assert (ext.file, ext.line) == ("org/github/gumtreediff/cidiff/LogParser.java", 39)  # where it threw
+
+
+@needs_datasets
+def test_maven_failure_followed_by_more_maven_output_is_not_the_builds_end() -> None:
+    # dspot's tests fork Maven: a nested run fails (pitest) and the outer build goes on
+    nested = dataset_lines("cidiff-breakages_dspot_842", 5555, 5580)
+    assert not matches("JVM-MVN-001", nested)
+    final = dataset_lines("cidiff-breakages_dspot_842", 10590, 10612)
+    ((_, ext),) = matches("JVM-MVN-001", final)
+    assert ext.data["plugin"] == "maven-compiler-plugin"

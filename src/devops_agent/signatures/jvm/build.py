@@ -18,7 +18,18 @@ _MVN_GOAL = rx(
 _MVN_BOILERPLATE = re.compile(r"^\[ERROR\] (?:-> \[Help|To see the full|Re-run Maven|For more information|\[Help \d|After correcting|\s*mvn <args>|\s*$)")
 
 
+_MVN_RESTART = re.compile(r"^\[INFO\] (?:Scanning for projects|Building \S|--- [\w.-]+:\S+ )")
+
+
+def _build_went_on(win: Window) -> bool:
+    """Maven kept building after this failure: a nested or tolerated run (a test that forks Maven,
+    `mvn ... || true`), not the end of the job's build."""
+    return any(_MVN_RESTART.match(t) for _, t in win.after(300))
+
+
 def _mvn_goal_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if _build_went_on(win):
+        return None
     evidence = []
     for n, text in win.after(6):
         if not text.startswith("[ERROR]") or _MVN_BOILERPLATE.match(text):

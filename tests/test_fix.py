@@ -70,8 +70,10 @@ def gha_log(tmp: Path, repo: Path, cmd: str) -> Path:
     """The real output of ``cmd`` in a GitHub Actions step layout (runner chrome only is written)."""
     code, out = run(repo, cmd)
     assert code != 0, out
+    text = f"##[group]Run {cmd}\n{cmd}\n##[endgroup]\n{out}##[error]Process completed with exit code {code}.\n"
     log = tmp / "gha.log"
-    log.write_text(f"##[group]Run {cmd}\n{cmd}\n##[endgroup]\n{out}##[error]Process completed with exit code {code}.\n")
+    log.write_text("".join(f"2026-11-20T09:14:{i // 100:02d}.{i % 100:02d}00000Z {line}\n"
+                           for i, line in enumerate(text.splitlines())))
     return log
 
 
@@ -434,3 +436,35 @@ def test_model_fix_when_no_rule_fixer_applies(tmp_path, monkeypatch, capsys):
     assert "return w * h" in (repo / "src/demo/calc.py").read_text()
     assert git(repo, "branch", "--show-current").startswith("devops-agent/fix-")
     assert run(repo, "python -m pytest -q")[0] == 0
+
+
+@pytest.fixture
+def js_repo(tmp_path):
+    """A JS project with eslint 9 and prettier 3 installed from the local npm cache (untracked)."""
+    repo = make_repo(tmp_path / "r", [{
+        "package.json": '{"name": "j", "version": "1.0.0", "private": true, "type": "module"}\n',
+        ".gitignore": "node_modules/\n", "eslint.config.js": 'export default [{rules: {"prefer-const": "error"}}];\n',
+        "lib/cart.js": "let rate = 2;\nexport const total = (n) => n * rate;\n",
+        "web/price.js": "export const price  =  (a,b)=>{ return a+b }\n", "README.md": "x\n"}])
+    proc = subprocess.run(["npm", "install", "--offline", "--no-audit", "--no-fund", "--no-save", "eslint@9", "prettier@3"],
+                          cwd=repo, capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        pytest.skip(f"eslint/prettier not in the local npm cache: {proc.stderr[-200:]}")
+    return repo
+
+
+@pytest.mark.parametrize("cmd,rule,path,want", [
+    ("./node_modules/.bin/eslint lib", "JS-LINT-001", "lib/cart.js", "const rate = 2;"),
+    ("./node_modules/.bin/prettier --check web", "JS-FMT-001", "web/price.js", "export const price = (a, b) => {"),
+])
+def test_js_lint_and_format_fixers_via_the_cli(js_repo, tmp_path, capsys, cmd, rule, path, want):
+    log = gha_log(tmp_path, js_repo, cmd)
+    with pytest.raises(SystemExit) as exc:
+        main(["fix", str(log), "--repo", str(js_repo), "--apply", "--format", "json"])
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert exc.value.code == 0, out["reason"]
+    assert out["finding"]["rule"] == rule and out["patch"]["files"] == [path]
+    assert want in (js_repo / path).read_text()
+    assert run(js_repo, cmd)[0] == 0 and git(js_repo, "status", "--porcelain") == ""

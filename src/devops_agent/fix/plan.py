@@ -47,6 +47,8 @@ def failing_command(diag: Diagnosis, finding: Finding, log_lines: tuple[str, ...
         return diag.failing_step.command.strip()
     if finding.command:
         return finding.command.strip()
+    if diag.failing_step and diag.failing_step.name.startswith("Run "):  # GitHub's default step name
+        return diag.failing_step.name[4:].strip()
     first = finding.evidence[0].line if finding.evidence else len(log_lines)
     for text in reversed(log_lines[:first]):  # a plain terminal log: the last `$ cmd` before the error
         m = _PROMPT.match(text)

@@ -281,6 +281,30 @@ def undo(
     raise typer.Exit(run_undo(repo=repo, fmt=format.value))
 
 
+@app.command()
+def history(
+    n: Annotated[int, typer.Option("-n", "--limit", help="How many runs to list.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    similar: Annotated[int | None, typer.Option("--similar", help="Show past incidents similar to this run's findings.")] = None,
+) -> None:
+    """List recorded runs (newest first), or the incidents similar to one run."""
+    from devops_agent.commands.history import run_history
+
+    raise typer.Exit(run_history(limit=n, as_json=as_json, similar=similar))
+
+
+audit_app = typer.Typer(help="The append-only, hash-chained audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Recompute the audit log's hash chain; exit 1 when a row was edited or removed."""
+    from devops_agent.commands.history import run_audit_verify
+
+    raise typer.Exit(run_audit_verify(as_json))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

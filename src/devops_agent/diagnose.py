@@ -275,12 +275,10 @@ def _location(group: list[Candidate], lead: Candidate, mapper: PathMapper) -> tu
     return None, None
 
 
-_VOLATILE = re.compile(r"0x[0-9a-f]+|\b[0-9a-f]{7,40}\b|\d+(?:\.\d+)*|/tmp/\S+|'[^']*/[^']*'")
-
-
 def _fingerprint(code: str, title: str) -> str:
-    norm = _VOLATILE.sub("#", title.lower())
-    return hashlib.sha1(f"{code}|{norm}".encode()).hexdigest()[:16]
+    from devops_agent.fingerprint import fingerprint
+
+    return fingerprint(code, title)
 
 
 # -- fallback and status -------------------------------------------------------------------------

@@ -89,14 +89,25 @@ def _with_flaky_kinds(diag: Diagnosis) -> Diagnosis:
 
 
 def _record(diag: Diagnosis, root: Path | None, log: str) -> Diagnosis:
+    """Record the run; recall similar past incidents first (they must not include this run)."""
+    from devops_agent.incidents import attach_similar
     from devops_agent.store import Store
 
+    branch = commit = None
+    if root is not None:
+        from devops_agent import gitcli
+
+        branch = gitcli.text(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() or None
+        commit = gitcli.rev(root, "HEAD")
     with Store.open() as store:
         run_id = store.start_run(
             "diagnose " + log,
             repo=str(root) if root else None,
             user=os.environ.get("USER") or os.environ.get("USERNAME"),
+            branch=branch,
+            commit=commit,
         )
+        diag = replace(diag, findings=attach_similar(store, diag.findings, exclude_run=run_id))
         store.record_diagnosis(run_id, diag)
         store.finish_run(run_id, 0, status=diag.status)
     return replace(diag, run_id=run_id)

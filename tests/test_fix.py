@@ -468,3 +468,45 @@ def test_js_lint_and_format_fixers_via_the_cli(js_repo, tmp_path, capsys, cmd, r
     assert out["finding"]["rule"] == rule and out["patch"]["files"] == [path]
     assert want in (js_repo / path).read_text()
     assert run(js_repo, cmd)[0] == 0 and git(js_repo, "status", "--porcelain") == ""
+
+
+def test_conflict_repin_from_real_pip_resolver_output():
+    from packaging.specifiers import SpecifierSet
+
+    from devops_agent.fix.fixers.versions import choose
+
+    bench = Path("/work/shared/bench/public/cases/p02-hookrelay-werkzeug-conflict/build.log")
+    if not bench.is_file():
+        pytest.skip("the public bench is not on this machine")
+    text = bench.read_text()
+    package, spec = choose({}, text)
+    assert package.lower() == "werkzeug" and spec.startswith("==")
+    assert SpecifierSet(">=3.0.0").contains(spec[2:])
+
+
+def test_plan_takes_the_job_from_the_repos_ci_config(tmp_path):
+    from devops_agent.fix.plan import plan_checks
+    from devops_agent.models import Diagnosis, LogInfo, Step
+
+    root = tmp_path
+    (root / ".github/workflows").mkdir(parents=True)
+    (root / ".github/workflows/ci.yml").write_text(
+        "jobs:\n  build:\n    steps:\n      - uses: actions/checkout@v4\n"
+        "      - name: Install\n        run: pip install -e .\n"
+        "      - name: Tests\n        run: |\n          python -m pytest -q\n"
+        "      - name: Lint\n        run: ruff check .\n"
+        "      - name: Publish\n        run: twine upload dist/*\n")
+    (root / "devops-agent.toml").write_text('[validate]\ncommands = ["mypy src"]\ntimeout_s = 60\n')
+    step = Step("Tests", 10, 20, "python -m pytest -q", True, 1)
+    diag = Diagnosis(LogInfo("l", "github", 1, 1, ""), "failed", (), (step,), step)
+    f = Finding("PY-TEST-001", "t", "test", "high", 0.9, ())
+    checks = plan_checks(root, diag, f)
+    assert [c.command.strip() for c in checks] == ["pip install -e .", "python -m pytest -q", "ruff check .", "mypy src"]
+    assert [c.origin for c in checks] == ["ci-config"] * 3 + ["validate-config"]
+
+    (root / ".github/workflows/ci.yml").unlink()
+    (root / ".gitlab-ci.yml").write_text(
+        "default:\n  before_script:\n    - pip install -r requirements.txt\n"
+        "test:\n  script:\n    - python -m pytest -q\n    - coverage report\n")
+    gl = plan_checks(root, replace(diag, failing_step=replace(step, name="test")), f)
+    assert gl[0].command == "pip install -r requirements.txt\npython -m pytest -q\ncoverage report"

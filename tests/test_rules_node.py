@@ -425,3 +425,32 @@ def test_pnpm_audit_advisory_box() -> None:
     assert n == 18 and ext.evidence == (31,)
     assert ext.data == {"package": "ip-address", "severity": "moderate", "vulnerable": "<=10.1.0",
                         "patched": ">=10.1.1", "advisory_url": "https://github.com/advisories/GHSA-v2v4-37r5-5v8g"}
+
+
+BERRY_404 = """\
+➤ YN0000: · Yarn 4.18.1
+➤ YN0000: ┌ Resolution step
+➤ YN0035: │ left-padder-utils-acme@npm:^1.0.0: Package not found
+➤ YN0035: │   Response Code: 404 (Not Found)
+➤ YN0035: │   Request Method: GET
+➤ YN0035: │   Request URL: https://registry.yarnpkg.com/left-padder-utils-acme
+➤ YN0000: └ Completed
+➤ YN0000: · Failed with errors in 0s 147ms
+"""
+
+BERRY_IMMUTABLE = """\
+➤ YN0028: │ -    dayjs: "npm:1.11.10"
+➤ YN0028: │ +    dayjs: "npm:1.11.13"
+➤ YN0000: │    languageName: unknown
+➤ YN0000: │    linkType: soft
+➤ YN0000: │\x20
+➤ YN0028: │ The lockfile would have been modified by this install, which is explicitly forbidden.
+➤ YN0000: └ Completed
+"""
+
+
+def test_yarn_berry_package_not_found_and_immutable_lockfile() -> None:  # yarn 4.18 (CI=1: --immutable)
+    ((n, ext),) = matches("JS-NPM-001", BERRY_404)
+    assert n == 3 and ext.data == {"code": "YN0035", "package": "left-padder-utils-acme"}
+    ((n, ext),) = matches("JS-NPM-001", BERRY_IMMUTABLE)
+    assert n == 6 and ext.data["code"] == "YN0028"

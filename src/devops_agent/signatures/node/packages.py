@@ -31,7 +31,7 @@ _NPM = rx(
     r"|^error (?P<ymsg>Couldn't find (?:package|any versions for) [^\n]{1,300}|Error: https?://\S{1,300}: Not found"
     r"|An unexpected error occurred: "
     r"[^\n]{1,400}|Your lockfile needs to be updated[^\n]{0,300}|Package \"[^\"\n]{1,200}\" refers to a non-existing file[^\n]{0,200})"
-    r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): [^\n]{0,400}"
+    r"|^[^\n]{0,12}?YN00(?P<ycode>35|28|82): │ (?P<bmsg>[^-+\s][^\n]{0,400})"  # yarn berry; not diff/detail lines
 )
 _NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK", "E401", "E403"}
 _PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*|FETCH_40[13])$")  # NO_SCRIPT: JS-NPM-004
@@ -41,6 +41,7 @@ _NPM_PKG = re.compile(
     r"|'(?P<c>[@\w./-]+?)@[^']*' is not in (?:the npm|this) registry|Couldn't find (?:package|any versions for) \"(?P<d>[@\w./-]+?)\""
     r"|^\s*(?P<e>[@\w./-]+) is not in the npm registry|for \"?(?P<f>[@\w./-]+?)@[^\s\"]+\"? that matches"
     r"|https?://[^/\s\"]+/(?P<g>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+): Not found"
+    r"|^[^\n]{0,12}?YN00\d\d: │ (?P<h>(?:@[\w.-]+/)?[\w.-]+)@npm:"
 )
 
 
@@ -50,7 +51,9 @@ def _not_an_install_error(m: re.Match[str]) -> bool:
         return m["code"] in _NPM_NOT_CAUSE or bool(_NETWORK_CODES.match(m["code"]))
     if m["pcode"] and (_PNPM_NOT_CAUSE.match(m["pcode"]) or _NETWORK_CODES.match(m["pcode"])):
         return True
-    return bool(_NETWORK_TEXT.search(m["ymsg"] or m["pmsg"] or ""))
+    if m["ycode"] == "28" and "lockfile would have been modified" not in m["bmsg"]:
+        return True
+    return bool(_NETWORK_TEXT.search(m["ymsg"] or m["pmsg"] or m["bmsg"] or ""))
 
 
 def _npm_block(win: Window) -> list[tuple[int, str]] | None:

@@ -216,3 +216,34 @@ def test_install_respects_a_foreign_hook(repo: Path) -> None:
     assert run("uninstall").returncode == 0
     assert (hooks / "pre-push").read_text() == "#!/bin/sh\nexit 0\n"
     assert run("uninstall").returncode == 2
+
+
+def test_learn_fits_a_model_that_the_hook_then_uses(repo: Path, tmp_path: Path) -> None:
+    from devops_agent.store import Store
+
+    home = tmp_path / "home"
+    env = {**os.environ, "DEVOPS_AGENT_HOME": str(home)}
+    with Store.open(home / "history.db") as store:
+        for i in range(12):
+            bad = i % 3 == 0
+            head = commit(repo, f"Change {i}", {f"src/app/m{i}.py": f"X = {i}\n"})
+            feats = {"max_blocking_confidence": 0.9 if bad else 0.0, "n_predictions": 0.7 if bad else 0.0,
+                     "n_files": 0.7, "n_lines": 1.0, "path_failure_rate": 0.0, "rule_seen_before": 0.0}
+            store.record_push(repo=str(repo), range=f"{head}^..{head}", head=head, risk=0.5,
+                              verdict="warn" if bad else "pass", features=feats)
+            run = store.start_run("diagnose ci.log", repo=str(repo), commit=head)
+            store.finish_run(run, 0, status="failed" if bad else "passed")
+    proc = subprocess.run([sys.executable, "-m", "devops_agent", "learn", "--json"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    model = json.loads(proc.stdout)
+    assert model["examples"] == 12 and model["bad"] == 4
+    assert model["coef"]["max_blocking_confidence"] > 0, "the predictor that separated the outcomes gets weight"
+    check = subprocess.run([sys.executable, "-m", "devops_agent", "hook", "check", "--repo", str(repo), "--range", "HEAD",
+                            "-f", "json", "--no-tools"], capture_output=True, text=True, env=env)
+    assert json.loads(check.stdout)["model"] == "trained"
+
+
+def test_learn_without_enough_history_is_not_delivered(tmp_path: Path) -> None:
+    env = {**os.environ, "DEVOPS_AGENT_HOME": str(tmp_path / "home")}
+    proc = subprocess.run([sys.executable, "-m", "devops_agent", "learn"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "not enough labelled pushes" in proc.stderr

@@ -305,6 +305,14 @@ def audit_verify(as_json: Annotated[bool, typer.Option("--json", help="JSON outp
     raise typer.Exit(run_audit_verify(as_json))
 
 
+@app.command()
+def learn(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False) -> None:
+    """Fit the pre-push risk model from recorded pushes and later CI results (scikit-learn)."""
+    from devops_agent.hook.learn import run_learn
+
+    raise typer.Exit(run_learn(as_json=as_json))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

@@ -63,6 +63,7 @@ def run_check(*, repo: Path | None, range_spec: str | None, pre_push: bool, fmt:
     if skipped:
         doc["skipped"] = skipped
     doc["model"] = verdict.model
+    _record_push(root, doc, ranges[-1][1] if ranges else "", feats)
     if fmt == "json":
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
     else:
@@ -119,6 +120,18 @@ def _history(root: Path, preds, ctx_paths) -> tuple[float, bool]:  # type: ignor
             return stats(str(root), [p.rule for p in preds])
     except Exception:  # the history is advisory here: never let it break a push
         return 0.0, False
+
+
+def _record_push(root: Path, doc: dict, head: str, feats: dict[str, float]) -> None:  # type: ignore[type-arg]
+    """Remember the push for `devops-agent learn`; the history must never break a push."""
+    try:
+        from devops_agent.store import Store
+
+        with Store.open() as store:
+            store.record_push(repo=str(root), range=doc["range"], head=head, risk=doc["risk"],
+                              verdict=doc["verdict"], features=feats)
+    except Exception as exc:  # noqa: BLE001 - advisory
+        sys.stderr.write(f"devops-agent: warning: push not recorded in the history ({exc})\n")
 
 
 def _print_text(doc: dict, reason: str) -> None:  # type: ignore[type-arg]

@@ -454,3 +454,15 @@ def test_yarn_berry_package_not_found_and_immutable_lockfile() -> None:  # yarn 
     assert n == 3 and ext.data == {"code": "YN0035", "package": "left-padder-utils-acme"}
     ((n, ext),) = matches("JS-NPM-001", BERRY_IMMUTABLE)
     assert n == 6 and ext.data["code"] == "YN0028"
+
+
+def test_npm_ci_lockfile_out_of_sync() -> None:  # npm 11 `npm ci` after package.json moved dayjs 1.11.10 -> 1.11.13
+    text = (
+        "npm error code EUSAGE\nnpm error\n"
+        "npm error `npm ci` can only install packages when your package.json and package-lock.json or "
+        "npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.\n"
+        "npm error\nnpm error Invalid: lock file's dayjs@1.11.10 does not satisfy dayjs@1.11.13\nnpm error\n"
+        "npm error Clean install a project\n"
+    )
+    ((_, ext),) = matches("JS-NPM-001", text)
+    assert ext.primary == 3 and ext.data == {"code": "EUSAGE", "package": "dayjs"}

@@ -42,6 +42,7 @@ _NPM_PKG = re.compile(
     r"|^\s*(?P<e>[@\w./-]+) is not in the npm registry|for \"?(?P<f>[@\w./-]+?)@[^\s\"]+\"? that matches"
     r"|https?://[^/\s\"]+/(?P<g>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+): Not found"
     r"|^[^\n]{0,12}?YN00\d\d: │ (?P<h>(?:@[\w.-]+/)?[\w.-]+)@npm:"
+    r"|lock file's (?P<i>(?:@[\w.-]+/)?[\w.-]+)@\S+ does not satisfy|Missing: (?P<j>(?:@[\w.-]+/)?[\w.-]+)@\S+ from lock file"
 )
 
 

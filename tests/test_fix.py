@@ -279,9 +279,13 @@ def test_cli_execute_bit_apply_then_undo(tmp_path, capsys):
     after = snapshot(repo)
     assert {k: after[k] for k in ("status", "refs", "head", "stash", "index")} == \
         {k: before[k] for k in ("status", "refs", "head", "stash", "index")}
-    events = [json.loads(line) for line in (Path(os.environ["DEVOPS_AGENT_HOME"]) / "audit.jsonl").read_text().splitlines()]
-    assert [e["event"] for e in events] == ["propose", "validate", "apply", "undo"]
-    assert {e["patch_sha256"] for e in events} == {out["patch"]["sha256"]}
+    from devops_agent.store import Store
+
+    with Store.open() as db:
+        rows = [r for r in reversed(db.audit_rows()) if r["action"].startswith("fix.")]
+        assert not db.verify_audit()
+    assert [r["action"] for r in rows] == ["fix.propose", "fix.validate", "fix.apply", "fix.recorded", "fix.undo"]
+    assert {json.loads(r["details"])["patch_sha256"] for r in rows} == {out["patch"]["sha256"]}
 
 
 def test_cli_failing_validation_leaves_the_repo_byte_identical(tmp_path, capsys):

@@ -35,7 +35,8 @@ _NPM = rx(
 )
 _NPM_NOT_CAUSE = {"ELIFECYCLE", "ERESOLVE", "ENOLOCK", "E401", "E403"}
 _PNPM_NOT_CAUSE = re.compile(r"^(?:RECURSIVE_\w+|PEER_DEP_ISSUES|LIFECYCLE|\w*SCRIPT\w*|FETCH_40[13])$")  # NO_SCRIPT: JS-NPM-004
-_NPM_META = re.compile(_NPM_PREFIX + r"(?:syscall|errno|path|code|dest|A complete log|\s*$)")
+_NPM_LINE = re.compile(r"^npm (?:ERR!|error)(?: |$)")
+_NPM_META = re.compile(r"^npm (?:ERR!|error)(?:\s*$| (?:syscall|errno|path|code|dest|A complete log))")
 _NPM_PKG = re.compile(
     r"No matching version found for (?P<a>[@\w./-]+)@|Not Found - GET https?://\S+?/(?P<b>(?:@[\w.-]+(?:/|%2[fF]))?[\w.-]+)(?:\s|$|/-/)"
     r"|'(?P<c>[@\w./-]+?)@[^']*' is not in (?:the npm|this) registry|Couldn't find (?:package|any versions for) \"(?P<d>[@\w./-]+?)\""
@@ -61,7 +62,7 @@ def _npm_block(win: Window) -> list[tuple[int, str]] | None:
     """The explanatory `npm error ...` lines after `npm error code EXXX` (None: a network failure)."""
     block = []
     for n, text in win.after(8):
-        if not re.match(_NPM_PREFIX, text):
+        if not _NPM_LINE.match(text):
             break
         if re.match(_NPM_PREFIX + r"network\b", text):
             return None  # `npm error network request ... failed`: the registry was unreachable

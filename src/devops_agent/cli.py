@@ -313,6 +313,29 @@ def learn(as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] 
     raise typer.Exit(run_learn(as_json=as_json))
 
 
+kb_app = typer.Typer(help="Share the knowledge base of past incidents (JSON lines).", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+@kb_app.command("export")
+def kb_export(
+    dest: Annotated[str, typer.Argument(help="File to write, or '-' for stdout.")] = "-",
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many incidents (oldest first).")] = None,
+) -> None:
+    """Export recorded incidents, their root causes and resolutions."""
+    from devops_agent.commands.kb import run_export
+
+    raise typer.Exit(run_export(dest, limit))
+
+
+@kb_app.command("import")
+def kb_import(source: Annotated[str, typer.Argument(help="A file written by kb export, or '-' for stdin.")]) -> None:
+    """Import incidents exported by a teammate (already-known ones are skipped)."""
+    from devops_agent.commands.kb import run_import
+
+    raise typer.Exit(run_import(source))
+
+
 def _crash_report(exc: BaseException) -> Path | None:
     import tempfile
     import time

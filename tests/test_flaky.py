@@ -39,3 +39,43 @@ def test_transient_kinds_are_labelled(rule: str, category: str, line: str) -> No
 )
 def test_deterministic_failures_are_not(rule: str, category: str, line: str) -> None:
     assert known_flaky_kind(finding(rule, category, line)) is None
+
+
+def _repo_with_check(tmp_path, script: str):  # type: ignore[no-untyped-def]
+    import subprocess
+
+    repo = tmp_path / "proj"
+    repo.mkdir()
+    (repo / "check.sh").write_text(script)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "init"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    log = tmp_path / "build.log"
+    log.write_text("$ echo setup\nsetup\n$ sh check.sh\nError: the check failed (attempt 0)\n")
+    return repo, log
+
+
+def _diagnose(repo, log, env, *extra):  # type: ignore[no-untyped-def]
+    import json
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(log), "--repo", str(repo), "-f", "json",
+                           "--no-history", *extra], capture_output=True, text=True, env={**os.environ, **env})
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)["findings"][0], proc.stderr
+
+
+def test_rerun_that_passes_marks_flaky(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    counter = tmp_path / "counter"
+    repo, log = _repo_with_check(tmp_path, 'n=$(cat "$COUNTER" 2>/dev/null || echo 0)\necho $((n+1)) > "$COUNTER"\n[ "$n" -ge 1 ]\n')
+    top, err = _diagnose(repo, log, {"COUNTER": str(counter)}, "--rerun", "3")
+    assert "passed on local re-run 1 of 3" in top["flaky"]
+    assert "passed on attempt 1" in err
+
+
+def test_rerun_that_keeps_failing_is_real(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    repo, log = _repo_with_check(tmp_path, "echo broken >&2\nexit 3\n")
+    top, err = _diagnose(repo, log, {}, "--rerun", "2")
+    assert "flaky" not in top
+    assert "failed every time (exit 3, 3)" in err

@@ -92,6 +92,9 @@ def diagnose(
     explain: Annotated[
         bool, typer.Option("--explain", help="Add a model-written root cause (needs an LLM).")
     ] = False,
+    rerun: Annotated[
+        int, typer.Option("--rerun", help="Re-run the failing command N times in a temporary worktree to tell flaky from real.", min=0)
+    ] = 0,
     max_findings: Annotated[int, typer.Option("--max-findings", help="Findings to report.", min=1)] = 5,
     show_prompt: Annotated[
         bool, typer.Option("--show-prompt", help="Print exactly what --explain would send to the model; call nothing.")
@@ -112,6 +115,7 @@ def diagnose(
         since=since,
         record=not no_history,
         explain=explain,
+        rerun=rerun,
         max_findings=max_findings,
         show_prompt=show_prompt,
         model=model,

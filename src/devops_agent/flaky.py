@@ -46,3 +46,42 @@ def known_flaky_kind(finding: Finding) -> str | None:
         if pattern.search(text):
             return reason
     return None
+
+
+def seen_passing(store, finding: Finding, repo: str | None, commit: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    """The same failure also passed on the same commit (a CI re-run went green): flaky."""
+    if not repo or not commit or not finding.fingerprint:
+        return None
+    failed = store.conn.execute(
+        "SELECT 1 FROM findings f JOIN runs r ON r.id = f.run_id WHERE f.fingerprint = ? AND r.repo = ?"
+        " AND r.commit_sha = ? LIMIT 1", (finding.fingerprint, repo, commit)).fetchone()
+    passed = store.conn.execute(
+        "SELECT 1 FROM runs WHERE repo = ? AND commit_sha = ? AND status = 'passed' LIMIT 1", (repo, commit)).fetchone()
+    if failed and passed:
+        return f"the same failure was seen failing and passing on commit {commit[:10]}"
+    return None
+
+
+def rerun(root, diag, finding: Finding, times: int, timeout: float) -> tuple[str | None, str]:  # type: ignore[no-untyped-def]
+    """Re-run the failing command ``times`` times in a scratch worktree of HEAD.
+
+    Returns (flaky reason or None, a one-line account of the re-runs).
+    """
+    from devops_agent.errors import UsageError
+    from devops_agent.fix.plan import Check, failing_command
+    from devops_agent.fix.validate import run_one
+    from devops_agent.fix.worktree import scratch_worktree
+
+    command = failing_command(diag, finding)
+    if not command:
+        raise UsageError("--rerun: the log does not say which command failed", "re-run the failing command by hand")
+    results = []
+    with scratch_worktree(root) as tree:
+        for i in range(times):
+            result = run_one(tree, Check("re-run", command, "log"), timeout)
+            results.append(result.exit_code)
+            if result.ok:
+                return (f"the failing command passed on local re-run {i + 1} of {times}",
+                        f"re-ran {command!r}: passed on attempt {i + 1}")
+    codes = ", ".join("timeout" if c is None else str(c) for c in results)
+    return None, f"re-ran {command!r} {times} times: failed every time (exit {codes}); a real failure"

@@ -44,6 +44,7 @@ def run_diagnose(
     max_findings: int,
     show_prompt: bool = False,
     model: str | None = None,
+    rerun: int = 0,
 ) -> int:
     from devops_agent.diagnose import diagnose_path
 
@@ -61,6 +62,8 @@ def run_diagnose(
     if root is not None and diag.findings:
         diag = _with_culprit(diag, root, since)
     diag = _with_flaky_kinds(diag)
+    if rerun and diag.findings:
+        diag = _with_rerun(diag, root, rerun)
     if llm is not None and show_prompt:
         return llm.show_prompt(diag, fmt)
     if llm is not None:
@@ -79,6 +82,18 @@ def _with_culprit(diag: Diagnosis, root: Path, since: str | None) -> Diagnosis:
     if culprit is None:
         return diag
     return replace(diag, findings=(replace(top, culprit=culprit), *diag.findings[1:]))
+
+
+def _with_rerun(diag: Diagnosis, root: Path | None, times: int) -> Diagnosis:
+    from devops_agent.flaky import rerun
+
+    if root is None:
+        raise InputError("--rerun needs the repository", "run inside the checkout or pass --repo")
+    top = diag.findings[0]
+    reason, account = rerun(root, diag, top, times, timeout=600)
+    sys.stderr.write(f"devops-agent: {account}\n")
+    top = replace(top, flaky=reason) if reason else replace(top, flaky=None)
+    return replace(diag, findings=(top, *diag.findings[1:]))
 
 
 def _with_flaky_kinds(diag: Diagnosis) -> Diagnosis:
@@ -108,9 +123,20 @@ def _record(diag: Diagnosis, root: Path | None, log: str) -> Diagnosis:
             commit=commit,
         )
         diag = replace(diag, findings=attach_similar(store, diag.findings, exclude_run=run_id))
+        diag = _with_history_flaky(store, diag, str(root) if root else None, commit)
         store.record_diagnosis(run_id, diag)
         store.finish_run(run_id, 0, status=diag.status)
     return replace(diag, run_id=run_id)
+
+
+def _with_history_flaky(store, diag: Diagnosis, repo: str | None, commit: str | None) -> Diagnosis:  # type: ignore[no-untyped-def]
+    from devops_agent.flaky import seen_passing
+
+    if not diag.findings:
+        return diag
+    top = diag.findings[0]
+    reason = seen_passing(store, top, repo, commit)
+    return replace(diag, findings=(replace(top, flaky=reason), *diag.findings[1:])) if reason else diag
 
 
 def _emit(diag: Diagnosis, fmt: str) -> None:

@@ -21,6 +21,7 @@ def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool
     from devops_agent.fix.validate import rich_reporter
 
     root = _require_repo(repo)
+    head = _head(root)
     diag, lines = _diagnose(log, root)
     report, close = rich_reporter("validate") if fmt == "text" or sys.stderr.isatty() else (None, lambda: None)
     opts = FixOptions(approve=approve, commit=apply, timeout=timeout, report=report, message=_message(diag))
@@ -39,6 +40,9 @@ def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool
     branch = None
     if passed is not None and apply and result.commit and passed.patch is not None:
         refuse_dirty(root, passed.patch.paths)
+        if _head(root) != head:
+            raise NotDelivered("HEAD moved while the fix was being validated; nothing was applied",
+                               "run fix again on the new HEAD")
         branch = branch_name(root, passed.rule, result.commit)
         apply_commit(root, result.commit, branch, passed.patch.sha256())
         audit.event(root, "apply", rule=passed.rule, branch=branch, commit=result.commit,
@@ -75,6 +79,12 @@ def _require_repo(repo: Path | None) -> Path:
     return root
 
 
+def _head(root: Path) -> str:
+    from devops_agent import gitcli
+
+    return gitcli.text(root, "rev-parse", "HEAD").strip()
+
+
 def _rules_disabled(diag: Diagnosis):  # type: ignore[no-untyped-def]
     from devops_agent.fix.engine import FixResult, not_fixable_reason
 
@@ -107,9 +117,17 @@ def _diagnose(log: str, root: Path) -> tuple[Diagnosis, tuple[str, ...]]:
 
     sources = open_sources(log)
     if len(sources) != 1:
-        return _with_culprit(diagnose_path(log, repo=root), root), ()
+        return _annotate(diagnose_path(log, repo=root), root), ()
     diag = diagnose_source(sources[0], repo=root, dialect=None, max_findings=5, redactor=None, baseline=None)
-    return _with_culprit(diag, root), _read_lines(sources[0])
+    return _annotate(diag, root), _read_lines(sources[0])
+
+
+def _annotate(diag: Diagnosis, root: Path) -> Diagnosis:
+    """The culprit commit and the flaky kinds, as `diagnose` reports them."""
+    from devops_agent.flaky import known_flaky_kind
+
+    diag = _with_culprit(diag, root)
+    return replace(diag, findings=tuple(f if f.flaky else replace(f, flaky=known_flaky_kind(f)) for f in diag.findings))
 
 
 def _read_lines(source) -> tuple[str, ...]:  # type: ignore[no-untyped-def]

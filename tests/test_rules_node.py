@@ -466,3 +466,23 @@ def test_npm_ci_lockfile_out_of_sync() -> None:  # npm 11 `npm ci` after package
     )
     ((_, ext),) = matches("JS-NPM-001", text)
     assert ext.primary == 3 and ext.data == {"code": "EUSAGE", "package": "dayjs"}
+
+
+VITEST_UNHANDLED = """\
+ ✓ test/leak.test.ts (1 test) 2ms
+⎯⎯⎯⎯⎯⎯ Unhandled Errors ⎯⎯⎯⎯⎯⎯
+
+Vitest caught 1 unhandled error during the test run.
+This might cause false positive tests. Resolve unhandled errors to make sure your tests are not affected.
+
+⎯⎯⎯⎯⎯ Uncaught Exception ⎯⎯⎯⎯⎯
+Error: refresh token missing
+ ❯ Timeout._onTimeout test/leak.test.ts:5:11
+      3| it("schedules a refresh", () => {
+"""
+
+
+def test_vitest_unhandled_error_fails_a_green_run() -> None:  # vitest 4.1 with a throw in a timer
+    ((n, ext),) = matches("JS-TEST-001", VITEST_UNHANDLED)
+    assert (n, ext.primary, ext.file, ext.line) == (4, 8, "test/leak.test.ts", 5)
+    assert ext.data["message"] == "Error: refresh token missing"

@@ -10,7 +10,7 @@ ECO = "node"
 
 # A stack frame `at fn (path:l:c)` / `at path:l:c` / vitest's `❯ path:l:c`.
 JS_FRAME = re.compile(
-    r"^\s*(?:at (?:async )?(?:[^\n()]{1,300} \()?|❯ )(?P<file>(?:file://)?[^\s()]{1,400}?\.(?:[cm]?[jt]sx?|vue|svelte)):(?P<line>\d+):\d+\)?\s*$"
+    r"^\s*(?:at (?:async )?(?:[^\n()]{1,300} \()?|❯ (?:\S{1,200} )?)(?P<file>(?:file://)?[^\s()]{1,400}?\.(?:[cm]?[jt]sx?|vue|svelte)):(?P<line>\d+):\d+\)?\s*$"
 )
 OUTSIDE = re.compile(r"node_modules/|^node:|/node/|internal/|<anonymous>")
 

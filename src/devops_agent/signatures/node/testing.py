@@ -20,6 +20,7 @@ _TEST = rx(
     r"|^\s*not ok \d+ - (?P<ttest>[^\n#]{1,400})"
     r"|^\s*✖ (?P<stest>(?!failing tests:)[^\n]{1,400}?) \([\d.]+m?s\)\s*$"
     r"|^\s+(?P<mcount>\d+) failing\s*$"
+    r"|^Vitest caught (?P<vunhandled>\d+) unhandled errors? during the test run"
     r"|^\(fail\) (?P<btest>[^\n]{1,400}?)(?: \[[\d.]+m?s\])?\s*$"
     r"|^\s+\d+\) (?:\[[^\]\n]{1,80}\] › )?(?P<pwfile>[^\s:]{1,300}\.[cm]?[jt]sx?):(?P<pwline>\d+):\d+ › (?P<pwtest>[^\n]{1,400}?)\s*─*\s*$"
 )
@@ -46,6 +47,8 @@ def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
         return _playwright_block(m, win)
     if m["btest"] is not None:
         return _bun_block(m, win)
+    if m["vunhandled"] is not None:
+        return _vitest_unhandled(m, win)
     if m["stest"] is not None:
         msg = _first_message(win, win.lineno + 1, 2)
         if msg is None or not _ASSERT_LINE.match(win.text(msg) or ""):
@@ -97,6 +100,18 @@ def _playwright_block(m: re.Match[str], win: Window) -> Extract | None:
     file, line = loc if loc else (m["pwfile"], int(m["pwline"]))
     data = {"test": f"{m['pwfile']} › {m['pwtest'].strip()}"}
     return Extract(file=file, line=line, primary=msg, evidence=(win.lineno, *evidence), data=data)
+
+
+def _vitest_unhandled(m: re.Match[str], win: Window) -> Extract | None:
+    """`Vitest caught 1 unhandled error during the test run.`, a `⎯ Uncaught Exception ⎯` banner, the error
+    and its ` ❯ fn file:l:c` frames: the tests passed, the run fails."""
+    error = next((n for n, t in win.after(8) if re.match(r"^(?:\w+\.)*\w*(?:Error|Exception|Rejection)\b", t)), None)
+    if error is None:
+        return None
+    loc = user_frame(win, error + 1, 12)
+    file, line = loc if loc else (None, None)
+    data = {"test": "unhandled error during the test run", "message": (win.text(error) or "").strip()[:300]}
+    return Extract(file=file, line=line, primary=error, evidence=(win.lineno,), data=data)
 
 
 def _bun_block(m: re.Match[str], win: Window) -> Extract | None:

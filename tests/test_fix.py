@@ -514,3 +514,17 @@ def test_plan_takes_the_job_from_the_repos_ci_config(tmp_path):
         "test:\n  script:\n    - python -m pytest -q\n    - coverage report\n")
     gl = plan_checks(root, replace(diag, failing_step=replace(step, name="test")), f)
     assert gl[0].command == "pip install -r requirements.txt\npython -m pytest -q\ncoverage report"
+
+
+def test_fixer_registry_codes_and_applicability():
+    from devops_agent.fix.registry import all_fixers, fixers_for
+    from devops_agent.signatures.base import CODE_RE
+
+    fixers = all_fixers()
+    assert len({f.name for f in fixers}) == len(fixers)
+    for f in fixers:
+        assert f.applicability in ("safe", "unsafe", "display-only") and f.summary
+        assert all(c == "*" or CODE_RE.match(c) for c in f.codes), f.codes
+    for code in ("PY-DEP-001", "PY-DEP-002", "PY-DEP-003", "PY-IMP-001", "PY-RUN-001", "PY-RUN-002", "PY-SYN-001",
+                 "PY-LINT-001", "PY-FMT-001", "PY-FMT-002", "JS-LINT-001", "JS-FMT-001", "SH-PERM-001"):
+        assert [f for f in fixers_for(code) if "*" not in f.codes], code

@@ -215,7 +215,8 @@ RULES = [
             "A JavaScript test runner reported a failure: jest (`FAIL file` and `● Suite › test` blocks with an "
             "`at fn (file:l:c)` frame), vitest (` FAIL  file > suite > test`, the assertion, ` ❯ file:l:c`), "
             "mocha (`N failing`), node:test (TAP `not ok N - test` with `location:`; spec `✖ test (1ms)`), "
-            "Playwright (`  1) [project] › file:l:c › test`), bun (`error: ...` block, then `(fail) suite > test`).",
+            "Playwright (`  1) [project] › file:l:c › test`), bun (`error: ...` block, then `(fail) suite > test`); "
+            "vitest's `Vitest caught N unhandled errors during the test run` fails a run whose tests passed.",
             "An assertion did not hold after a code change, or the code under test threw.",
             "  ● cart › sums price times quantity\n\n    expect(received).toBe(expected) // Object.is equality\n\n"
             "    Expected: 699\n    Received: 199",

@@ -65,8 +65,9 @@ def _from_conflict(data: dict[str, Any], text: str) -> tuple[str, str] | None:
     from packaging.specifiers import SpecifierSet
     from packaging.utils import canonicalize_name
 
-    constraints = [str(c) for c in data.get("constraints", [])] or [
-        *[m.group("req") for m in _USER.finditer(text)], *[f"{m.group('who')} depends on {m.group('req')}" for m in _DEPENDS.finditer(text)]]
+    constraints = [str(c).removeprefix("The user requested ").strip() for c in data.get("constraints") or []]
+    constraints += [m.group("req") for m in _USER.finditer(text)]
+    constraints += [f"{m.group('who')} depends on {m.group('req')}" for m in _DEPENDS.finditer(text)]
     user: dict[str, Requirement] = {}
     needed: dict[str, SpecifierSet] = {}
     for c in constraints:

@@ -229,7 +229,7 @@ def _words(text: str) -> set[str]:
 
 # -- scoring -------------------------------------------------------------------------------------------
 def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dict[str, int],
-           symbols: list[str], line_symbols: list[str] = ()) -> None:  # type: ignore[assignment]
+           symbols: list[str], line_symbols: list[str] = (), roots: frozenset[str] = frozenset()) -> None:  # type: ignore[assignment]
     error_words = _words(" ".join([finding.title, *(e.text for e in finding.evidence[:6])]))
     dependency = finding.category == "dependency"
     for c in commits:
@@ -280,6 +280,8 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
                 c.add(min(3.0, 1.0 + 0.5 * (len(overlap) + n)), f"+{t.strip()[:120]}  ({f})")
         if c.files and all(_is_doc(f) for f in c.files):
             c.score *= 0.2  # a docs-only change rarely breaks a build
+        if c.sha in roots and len(commits) > 1:
+            c.score *= 0.4  # the first commit "adds" everything; CI was green after it at some point
 
 
 def _is_doc(path: str) -> bool:
@@ -299,7 +301,8 @@ def find_culprit(root: Path, finding: Finding, since: str | None = None, last_gr
     if finding.file and finding.line and finding.file in tracked:
         blame = _blame(root, base, finding.file, finding.line)
     line_symbols = _line_symbols(root, finding.file, finding.line) if blame else []
-    _score(commits, finding, paths, blame, _symbols(finding), line_symbols)
+    roots = frozenset(gitcli.text(root, "rev-list", "--max-parents=0", "HEAD", check=False).split()) if base is None else frozenset()
+    _score(commits, finding, paths, blame, _symbols(finding), line_symbols, roots)
     ranked = sorted(commits, key=lambda c: (-c.score, c.order))
     best = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0

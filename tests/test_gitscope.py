@@ -127,7 +127,7 @@ def big_repo(tmp_path_factory) -> tuple[Path, str]:
         elif i == 5_000:
             path, body = "src/pkg/use.py", "from pkg.api import fetch_all\n\nprint(fetch_all(1))\n"
         msg = f"Change {i}" if i != culprit_mark else "Rename fetch_all to fetch_items"
-        lines += [f"commit refs/heads/main", f"mark :{i}",
+        lines += ["commit refs/heads/main", f"mark :{i}",
                   f"committer Dev <dev@example.com> {1_700_000_000 + i * 60} +0000",
                   f"data {len(msg)}", msg]
         if i > 1:

@@ -48,7 +48,14 @@ def _step_output(m: re.Match[str], win: Window) -> tuple[int, ...]:
     return tuple(sorted(lines, reverse=True))
 
 
-def _build_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _BUILD parses them (only on those lines).
+_BUILD_TRIGGER = rx(r"did not complete successfully: exit code|returned a non-zero code")
+
+
+def _build_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _BUILD.search(trigger.string)
+    if m is None:
+        return None
     command = _SHELL_PREFIX.sub("", m["command"] or m["legacy"])
     data: dict[str, object] = {"command": command[:300], "exit_code": int(m["code"] or m["lcode"])}
     evidence = _step_output(m, win)
@@ -68,7 +75,14 @@ _FILE = rx(
 )
 
 
-def _file_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _FILE parses them (only on those lines).
+_FILE_TRIGGER = rx(r"arse error (?:on )?line|failed to calculate checksum of ref|COPY failed: ")
+
+
+def _file_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _FILE.search(trigger.string)
+    if m is None:
+        return None
     data: dict[str, object] = {}
     if m["perr"]:
         data["message"] = m["perr"].strip()
@@ -96,7 +110,14 @@ _PULL = rx(
 _RETRIED = re.compile(r"retry|retrying|back off|backoff", re.IGNORECASE)
 
 
-def _pull_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _PULL parses them (only on those lines).
+_PULL_TRIGGER = rx(r"manifest unknown|pull access denied|failed to resolve source metadata|repository does not exist")
+
+
+def _pull_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _PULL.search(trigger.string)
+    if m is None:
+        return None
     if any(_RETRIED.search(t) for _, t in win.after(2)):
         return None  # a retried attempt; the final one is the failure
     image = m["image"] or m["image2"] or m["image3"]
@@ -110,7 +131,7 @@ RULES = [
         name="docker-build-step-failed",
         category="compilation",
         severity="high",
-        pattern=_BUILD,
+        pattern=_BUILD_TRIGGER,
         literal=None,
         extract=_build_extract,
         priority=60,  # below the specific error printed inside the RUN step, above generic lines
@@ -137,7 +158,7 @@ RULES = [
         name="dockerfile-error",
         category="configuration",
         severity="high",
-        pattern=_FILE,
+        pattern=_FILE_TRIGGER,
         literal=None,
         extract=_file_extract,
         priority=78,
@@ -164,7 +185,7 @@ RULES = [
         name="docker-image-not-found",
         category="dependency",
         severity="high",
-        pattern=_PULL,
+        pattern=_PULL_TRIGGER,
         literal=None,
         extract=_pull_extract,
         priority=78,

@@ -98,7 +98,14 @@ _CMAKE_PKG = rx(
 )
 
 
-def _cmake_pkg_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _CMAKE_PKG parses them (only on those lines).
+_CMAKE_PKG_TRIGGER = rx(r"Could not find a package configuration file|Could NOT find |Package '|No package '")
+
+
+def _cmake_pkg_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _CMAKE_PKG.search(trigger.string)
+    if m is None:
+        return None
     """Lead with the `CMake Error at` header (above the message; below pkg-config's line)."""
     package = m["cfg"] or m["mod"] or m["pc"] or m["pc2"]
     data: dict[str, object] = {"package": package}
@@ -254,7 +261,7 @@ RULES = [
         name="cmake-package-not-found",
         category="dependency",
         severity="high",
-        pattern=_CMAKE_PKG,
+        pattern=_CMAKE_PKG_TRIGGER,
         literal=None,
         extract=_cmake_pkg_extract,
         priority=80,

@@ -117,7 +117,14 @@ _MAC_SYM = re.compile(r'^\s+"(?P<sym>[^"\n]{1,300})", referenced from:')
 _CMAKE_OBJDIR = re.compile(r"(?:^|/)CMakeFiles/[^/]+\.dir/")
 
 
-def _ld_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _LD parses them (only on those lines).
+_LD_TRIGGER = rx(r"undefined (?:reference to|symbol)|multiple definition of|error LNK|cannot find -l|library not found for -l|collect2: error: ld returned|linker command failed|Undefined symbols for|symbol\(s\) not found")
+
+
+def _ld_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _LD.search(trigger.string)
+    if m is None:
+        return None
     if _PROBE.search(m.string) or any(_PROBE.search(t) for _, t in win.before(6)):
         return None  # a configure-time probe link (meson/CMake/autoconf) that is expected to fail
     data: dict[str, object] = {}
@@ -222,7 +229,7 @@ RULES = [
         name="linker-error",
         category="compilation",
         severity="high",
-        pattern=_LD,
+        pattern=_LD_TRIGGER,
         literal=None,
         extract=_ld_extract,
         priority=82,

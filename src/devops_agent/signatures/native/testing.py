@@ -51,7 +51,14 @@ def _find_assert(win: Window, lines: list[tuple[int, str]]) -> Extract | None:
     return None
 
 
-def _test_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _TEST parses them (only on those lines).
+_TEST_TRIGGER = rx(r"Failure\s*$|FAILED|\*\*\*(?:Failed|Exception|Timeout|Not Run)|\((?:Failed|SEGFAULT|Timeout|Subprocess aborted|Child aborted|Not Run|OTHER_FAULT|Bus error|ILLEGAL|Exception)\)\s*$|\): error: (?:Expected|Value of:|Failed|Death test)")
+
+
+def _test_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _TEST.search(trigger.string)
+    if m is None:
+        return None
     if m["file"] or m["wfile"]:
         found = _assert_at(win, win.lineno)
         if found is None:
@@ -97,7 +104,14 @@ _SAN_FRAME = re.compile(r"^\s+#\d+ 0x[0-9a-f]+ in (?P<func>\S+) (?P<file>[^\s:]{
 _SAN_RUNTIME = re.compile(r"libsanitizer|compiler-rt|/sysdeps/|/csu/|^/usr/|^\.\./\.\./")
 
 
-def _san_extract(m: re.Match[str], win: Window) -> Extract | None:
+# A cheap literal alternation finds candidate lines; _SAN parses them (only on those lines).
+_SAN_TRIGGER = rx(r"==ERROR: |WARNING: ThreadSanitizer|: runtime error: ")
+
+
+def _san_extract(trigger: re.Match[str], win: Window) -> Extract | None:
+    m = _SAN.search(trigger.string)
+    if m is None:
+        return None
     if m["path"]:
         return Extract(file=m["path"], line=int(m["line"]), data={"sanitizer": "UndefinedBehaviorSanitizer", "kind": m["ub"][:200]})
     data: dict[str, object] = {"sanitizer": m["san"] or m["tsan"], "kind": (m["kind"] or m["tkind"]).strip()}
@@ -115,7 +129,7 @@ RULES = [
         name="cpp-test-failure",
         category="test",
         severity="high",
-        pattern=_TEST,
+        pattern=_TEST_TRIGGER,
         literal=None,
         extract=_test_extract,
         priority=80,
@@ -140,7 +154,7 @@ RULES = [
         name="sanitizer-report",
         category="runtime",
         severity="high",
-        pattern=_SAN,
+        pattern=_SAN_TRIGGER,
         literal=None,
         extract=_san_extract,
         priority=84,

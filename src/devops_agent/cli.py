@@ -95,7 +95,9 @@ def diagnose(
     rerun: Annotated[
         int, typer.Option("--rerun", help="Re-run the failing command N times in a temporary worktree to tell flaky from real.", min=0)
     ] = 0,
-    max_findings: Annotated[int, typer.Option("--max-findings", help="Findings to report.", min=1)] = 5,
+    max_findings: Annotated[
+        int | None, typer.Option("--max-findings", help="Findings to report (default: [diagnose] max_findings, 5).", min=1)
+    ] = None,
     show_prompt: Annotated[
         bool, typer.Option("--show-prompt", help="Print exactly what --explain would send to the model; call nothing.")
     ] = False,
@@ -338,6 +340,34 @@ def kb_import(source: Annotated[str, typer.Argument(help="A file written by kb e
     from devops_agent.commands.kb import run_import
 
     raise typer.Exit(run_import(source))
+
+
+@app.command()
+def config(
+    repo: RepoOpt = None,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = ListFormat.text,
+) -> None:
+    """Show every setting, its value and where it came from."""
+    from devops_agent.commands.config_cmd import run_config
+
+    raise typer.Exit(run_config(repo, format.value))
+
+
+class CredentialKind(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
+    llm = "llm"
+
+
+@app.command()
+def login(
+    kind: Annotated[CredentialKind, typer.Argument(help="Which token: github, gitlab or llm.")],
+    with_token: Annotated[bool, typer.Option("--with-token", help="Read the token from stdin instead of prompting.")] = False,
+) -> None:
+    """Store a token in the OS keyring (never in a plain file)."""
+    from devops_agent.credentials import run_login
+
+    raise typer.Exit(run_login(kind.value, with_token))
 
 
 def _crash_report(exc: BaseException) -> Path | None:

@@ -41,7 +41,7 @@ def run_diagnose(
     since: str | None,
     record: bool,
     explain: bool,
-    max_findings: int,
+    max_findings: int | None,
     show_prompt: bool = False,
     model: str | None = None,
     rerun: int = 0,
@@ -49,6 +49,11 @@ def run_diagnose(
     from devops_agent.diagnose import diagnose_path
 
     root = find_repo(repo)
+    from devops_agent.config import load_settings
+
+    settings = load_settings(root, {"diagnose.max_findings": max_findings})
+    max_findings = settings.diagnose.max_findings
+    record = record and settings.history.enabled
     llm = None
     if explain or show_prompt:  # model set-up errors surface before any work
         from devops_agent.commands.explain import ExplainStep

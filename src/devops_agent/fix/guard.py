@@ -37,17 +37,11 @@ class Policy:
 
 
 def load_policy(root: Path) -> Policy:
-    """``[policy]`` from devops-agent.toml (seam: devops_agent.config once it resolves [policy])."""
-    import tomllib
+    """``[policy]`` of the resolved settings."""
+    from devops_agent.config import load_settings
 
-    path = root / "devops-agent.toml"
-    if not path.is_file():
-        return Policy()
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("policy", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return Policy()
-    return Policy(tuple(map(str, table.get("protected", []))), tuple(map(str, table.get("require_approval", []))))
+    policy = load_settings(root).policy
+    return Policy(tuple(policy.protected), tuple(policy.require_approval))
 
 
 def static_violations(patch: Patch, repo: Path, *, category: str, policy: Policy, approve: bool) -> list[str]:

@@ -6,7 +6,6 @@ log names nothing runnable.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,34 +66,16 @@ def _from_prompts(log_lines: tuple[str, ...], step: str | None) -> list[Check]:
 
 
 def validate_commands(root: Path) -> list[str]:
-    """``[validate] commands`` from devops-agent.toml (or [tool.devops-agent.validate] in pyproject).
+    """``[validate] commands`` of the resolved settings (devops-agent.toml, pyproject, env...)."""
+    from devops_agent.config import load_settings
 
-    Seam: switch to ``devops_agent.config`` Settings once it resolves [validate] itself.
-    """
-    table = _validate_table(root)
-    cmds = table.get("commands", [])
-    return [str(c) for c in cmds] if isinstance(cmds, list) else []
+    return list(load_settings(root).validate.commands)
 
 
 def validate_timeout(root: Path, default: float = 300.0) -> float:
-    value = _validate_table(root).get("timeout_s", default)
-    return float(value) if isinstance(value, int | float) else default
+    from devops_agent.config import load_settings
 
-
-def _validate_table(root: Path) -> dict[str, Any]:
-    for path, keys in ((root / "devops-agent.toml", ("validate",)),
-                       (root / "pyproject.toml", ("tool", "devops-agent", "validate"))):
-        if not path.is_file():
-            continue
-        try:
-            data: Any = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue
-        for key in keys:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        if data:
-            return data
-    return {}
+    return float(load_settings(root).validate.timeout_s or default)
 
 
 def project_checks(root: Path) -> list[Check]:

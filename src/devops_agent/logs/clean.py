@@ -30,6 +30,7 @@ _SECTION = re.compile(r"section_(?:start|end):\d+:[A-Za-z0-9_.\-]+(?:\[[^\]]*\])
 _ANNOT = re.compile(
     r"^(?:##\[(?:error|warning|notice|debug)\]|::(?:error|warning|notice)(?: [^:]*)?::)"
 )
+_BUILDKIT = re.compile(r"#\d{1,4} \d{1,6}\.\d{1,4} ")  # docker build --progress=plain output lines
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -66,9 +67,15 @@ def clean_line(raw: str) -> str:
 
 
 def message_of(clean: str) -> str:
-    """What rules match: the clean line without a CI annotation prefix."""
+    """What rules match: the clean line without a CI annotation prefix, and without BuildKit's
+    ``#12 3.456 `` step/time prefix (so a compiler or installer error inside a Docker build's
+    ``RUN`` step is recognised as that tool's error)."""
     if clean.startswith(("##[", "::")):
         m = _ANNOT.match(clean)
+        if m:
+            return clean[m.end() :]
+    if clean.startswith("#"):
+        m = _BUILDKIT.match(clean)
         if m:
             return clean[m.end() :]
     return clean

@@ -12,11 +12,13 @@ BY_CODE = {r.code: r for r in RULES}
 
 
 def matches(code: str, text: str) -> list[tuple[int, Extract]]:
+    """Like the engine: the window holds the cleaned lines, rules match their message."""
     rule = BY_CODE[code]
-    lines = [message_of(clean_line(t)) for t in text.split("\n")]
+    lines = [clean_line(t) for t in text.split("\n")]
     win = LineWindow(lines)
     out = []
-    for n, line in enumerate(lines, 1):
+    for n, clean in enumerate(lines, 1):
+        line = message_of(clean)
         if rule.literal and rule.literal not in line:
             continue
         m = rule.pattern.search(line)
@@ -103,3 +105,20 @@ def test_copy_source_missing_and_parse_errors() -> None:
     parse = "ERROR: failed to solve: dockerfile parse error on line 69: unknown instruction: {"  # RchGrav/claudebox#4
     ((_, ext),) = matches("DKR-FILE-001", parse)
     assert (ext.line, ext.data["message"]) == (69, "unknown instruction: {")
+
+
+def test_errors_inside_a_buildkit_run_step_reach_the_tool_rules() -> None:
+    # BuildKit prefixes each output line of a RUN step with "#<step> <seconds> "; the compiler line is
+    # gcc 12's own output (bench case p12), the prefix the plain-progress form docker prints.
+    from devops_agent.signatures.native import RULES as NATIVE
+
+    cc = next(r for r in NATIVE if r.code == "C-CC-001")
+    line = message_of(clean_line(
+        "#10 0.512 src/logger.c:6:18: error: implicit declaration of function ‘strdup’; did you mean ‘strcmp’? "
+        "[-Werror=implicit-function-declaration]"
+    ))
+    m = cc.pattern.search(line)
+    assert m is not None
+    ext = cc.extract(m, LineWindow([line]))
+    assert (ext.file, ext.line, ext.data["flag"]) == ("src/logger.c", 6, "-Werror=implicit-function-declaration")
+    assert message_of("#10 DONE 3.2s") == "#10 DONE 3.2s"

@@ -19,11 +19,13 @@ BY_CODE = {r.code: r for r in RULES}
 
 
 def matches(code: str, text: str) -> list[tuple[int, Extract]]:
+    """Like the engine: the window holds the cleaned lines, rules match their message."""
     rule = BY_CODE[code]
-    lines = [message_of(clean_line(t)) for t in text.split("\n")]
+    lines = [clean_line(t) for t in text.split("\n")]
     win = LineWindow(lines)
     out = []
-    for n, line in enumerate(lines, 1):
+    for n, clean in enumerate(lines, 1):
+        line = message_of(clean)
         if rule.literal and rule.literal not in line:
             continue
         m = rule.pattern.search(line)

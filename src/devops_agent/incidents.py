@@ -11,8 +11,10 @@ from typing import Any
 
 from devops_agent.models import Finding, Similar
 
-SAME_RULE = 4.0
+TEXT = 5.0  # bm25, normalised to [0, 1] over the candidates
+SAME_RULE = 6.0
 SAME_CATEGORY = 1.0
+SECONDARY = -2.0  # the incident was not the run's lead finding
 EXACT = 100.0
 
 
@@ -35,12 +37,14 @@ def similar_rows(store, finding: Finding | dict[str, Any], *, exclude_run: int |
         scored[row["id"]] = (EXACT + row["id"] * 1e-9, row)
     query = fts_query(f"{title}\n{evidence}")
     if query:
-        for row in store.search_findings(query, limit=limit * 8):
-            if row["run"] == exclude_run or row["id"] in scored:
-                continue
-            score = -float(row.get("score") or 0.0)  # bm25: lower is better
+        rows = [r for r in store.search_findings(query, limit=limit * 10)
+                if r["run"] != exclude_run and r["id"] not in scored]
+        top = max((-float(r.get("score") or 0.0) for r in rows), default=0.0) or 1.0
+        for row in rows:
+            score = TEXT * (-float(row.get("score") or 0.0)) / top  # bm25: lower is better
             score += SAME_RULE if row["rule"] == rule else 0.0
             score += SAME_CATEGORY if row["category"] == category else 0.0
+            score += SECONDARY if row.get("rank") else 0.0
             scored[row["id"]] = (score + row["id"] * 1e-9, row)  # ties: the most recent
     best = sorted(scored.values(), key=lambda t: -t[0])[:limit]
     return [{"incident": r["id"], "run": r["run"], "seen": r["seen"], "rule": r["rule"], "title": r["title"],

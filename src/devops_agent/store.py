@@ -158,7 +158,7 @@ class Store:
 
     # -- search -----------------------------------------------------------------------------------
     _FINDING_COLUMNS = (
-        "f.id AS id, f.id AS finding_id, f.run_id AS run, f.rule, f.category, f.title, f.file, f.line,"
+        "f.id AS id, f.id AS finding_id, f.run_id AS run, f.rank AS rank, f.rule, f.category, f.title, f.file, f.line,"
         " f.fingerprint, f.root_cause, f.suggestion, f.evidence_text, f.created AS seen, r.repo AS repo,"
         " r.commit_sha AS commit_sha, r.status AS run_status"
     )

@@ -231,6 +231,8 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
     values = dict(lead.values)
     if file:
         values.setdefault("file", file)
+        if line is not None:
+            values.setdefault("line", line)  # templates say "{file}:{line}"
     step = sc.steps[lead.step] if lead.step is not None else None
     conf = lead.extract.confidence if lead.extract.confidence is not None else rule.confidence
     if rank > 0:

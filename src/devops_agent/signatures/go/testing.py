@@ -131,6 +131,11 @@ def _timeout_extract(m: re.Match[str], win: Window) -> Extract | None:
 _SUM = rx(r"^FAIL\t(?P<pkg>\S{1,300})(?:\t[\d.]+s| \[build failed\]| \[setup failed\])\s*$|^FAIL\s*$|^--- FAIL\s*$")
 
 
+def _sum_extract(m: re.Match[str], win: Window) -> Extract | None:
+    pkg = m["pkg"]
+    return Extract(title=f"go test failed in {pkg}" if pkg else "go test failed")
+
+
 # --- catalogue -----------------------------------------------------------------------------------
 RULES = [
     Rule(
@@ -236,12 +241,13 @@ RULES = [
         severity="medium",
         pattern=_SUM,
         literal="FAIL",
+        extract=_sum_extract,
         symptom=True,
         priority=15,
         confidence=0.3,
         ecosystem=_ECO,
         title="go test failed in {pkg}",
-        root_cause="Tests or the build of package {pkg} failed; the failures are printed above.",
+        root_cause="Tests or the build of a Go package failed; the failures are printed above.",
         suggestion="Look for `--- FAIL:` and `file.go:LINE:` lines above.",
         doc=_doc(
             "`go test`'s per-package summary `FAIL\\tpkg\\t0.01s` (or `[build failed]`) and the bare `FAIL` line.",

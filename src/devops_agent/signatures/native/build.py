@@ -13,6 +13,12 @@ _MAKE = rx(
     r"^(?P<tool>(?:g|mingw32-)?make)(?:\[\d+\])?: \*\*\* (?:\[(?:(?P<makefile>[^:\]\n]{1,200}):(?P<makeline>\d+): )?(?P<target>[^\]\n]{1,300})\] )?Error (?P<code>\d+)"
     r"|^NMAKE : fatal error U1077: [^\n]{0,400}"
 )
+def _make_extract(m: re.Match[str], win: Window) -> Extract | None:
+    if m["target"]:
+        return Extract(title=f"make: target {m['target']} failed with exit code {m['code']}")
+    return Extract(title="make/nmake: a build command failed")
+
+
 _MAKE_CFG = rx(
     r"^(?:(?:g|mingw32-)?make(?:\[\d+\])?: )?(?:(?P<mfile>[^\s:][^:\n]{0,300}):(?P<mline>\d+): )?\*\*\* "
     r"(?P<message>No rule to make target [`'‘](?P<missing>[^'’\n]{1,300})['’](?:, needed by [`'‘](?P<needed>[^'’\n]{1,300})['’])?"
@@ -169,6 +175,7 @@ RULES = [
         severity="medium",
         pattern=_MAKE,
         literal="***",
+        extract=_make_extract,
         symptom=True,
         priority=15,
         confidence=0.3,

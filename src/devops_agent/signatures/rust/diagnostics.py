@@ -87,6 +87,10 @@ def _lint_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 _SUM_BUILD = rx(r"^error: (?:could not compile `(?P<crate>[\w-]{1,100})`[^\n]{0,200}|aborting due to [^\n]{0,100})")
 
+def _sum_extract(m: re.Match[str], win: Window) -> Extract | None:
+    return Extract(title=f"cargo could not compile {m['crate']}" if m["crate"] else "rustc aborted after errors")
+
+
 # --- catalogue -----------------------------------------------------------------------------------
 RULES = [
     Rule(
@@ -145,12 +149,13 @@ RULES = [
         severity="medium",
         pattern=_SUM_BUILD,
         literal="error: ",
+        extract=_sum_extract,
         symptom=True,
         priority=32,  # claims its line from the generic `error:` rule; as a symptom it never leads
         confidence=0.3,
         ecosystem=_ECO,
         title="cargo could not compile {crate}",
-        root_cause="rustc reported errors while compiling {crate}; they are printed above.",
+        root_cause="rustc reported errors while compiling; they are printed above.",
         suggestion="Fix the first `error[E....]` printed above this line.",
         doc=_doc(
             "cargo's summary `error: could not compile \\`x\\` (lib) due to 1 previous error` (or rustc's `aborting "

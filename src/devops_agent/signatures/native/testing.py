@@ -60,26 +60,34 @@ def _test_extract(trigger: re.Match[str], win: Window) -> Extract | None:
     if m is None:
         return None
     if m["file"] or m["wfile"]:
-        found = _assert_at(win, win.lineno)
-        if found is None:
-            return None
-        test = _enclosing_test(win)
-        data = {**found.data, "test": test} if test else found.data
-        return Extract(file=found.file, line=found.line, evidence=found.evidence, data=data)
-    name = m["gtest"] or m["ctest"] or m["listed"]
-    data: dict[str, object] = {"test": name}
+        return _assertion_extract(win)
+    return _result_extract(m, win)
+
+
+def _assertion_extract(win: Window) -> Extract | None:
+    """`tests/x.cpp:15: Failure` (GoogleTest) / `tests/x.cpp:12: FAILED:` (Catch2)."""
+    found = _assert_at(win, win.lineno)
+    if found is None:
+        return None
+    test = _enclosing_test(win)
+    data = {**found.data, "test": test} if test else found.data
+    return Extract(file=found.file, line=found.line, evidence=found.evidence, data=data)
+
+
+def _result_extract(m: re.Match[str], win: Window) -> Extract:
+    """A per-test result line (`[  FAILED  ] X (0 ms)`, CTest's `***Failed`, `2 - X (Failed)`):
+    lead with the test's assertion when it is printed nearby."""
+    data: dict[str, object] = {"test": m["gtest"] or m["ctest"] or m["listed"]}
+    found = None
     if m["gtest"]:  # the assertion is above, inside this test's [ RUN ] block
         block: list[tuple[int, str]] = []
         for n, text in win.before(80):
             block.append((n, text))
-            r = _RUN.match(text)
-            if r:
+            if _RUN.match(text):
                 break
         found = _find_assert(win, list(reversed(block)))
     elif m["ctest"]:  # with --output-on-failure the test's output follows
         found = _find_assert(win, list(win.after(80)))
-    else:
-        found = None
     if found is None:
         return Extract(data=data)
     data.update(found.data)

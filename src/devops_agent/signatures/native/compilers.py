@@ -48,30 +48,40 @@ def _cc_extract(m: re.Match[str], win: Window) -> Extract | None:
     if _PROBE.search(file):
         return None  # a configure-time probe that is expected to fail
     line = int(m["line"] or m["wline"])
+    if _SYSTEM.match(file):
+        file, line = _user_location(win) or (file, line)
+    data = _cc_data(message, m["code"], fatal="fatal" in (m["kind"] or m["wkind"] or ""))
+    return Extract(file=file, line=line, evidence=_source_excerpt(win), data=data)
+
+
+def _cc_data(message: str, code: str | None, fatal: bool) -> dict[str, object]:
+    """message, error_code (MSVC), flag (-Werror=...), header (missing include) or symbol."""
     data: dict[str, object] = {"message": message[:300]}
-    if m["code"]:
-        data["error_code"] = m["code"]
+    if code:
+        data["error_code"] = code
     flag = _werror_flag(message)
     if flag:
         data["flag"] = flag
     header = _MISSING_HEADER.match(message)
-    if header and ("fatal" in (m["kind"] or m["wkind"] or "") or "file not found" in message):
+    if header and (fatal or "file not found" in message):
         data["header"] = header["h"]
     else:
         q = _QUOTED.search(message)
         if q:
             data["symbol"] = q["q"]
-    evidence = [n for n, text in win.after(3) if _SOURCE_EXCERPT.match(text) and text.strip() != "|"][:1]
-    if not evidence:  # clang prints the bare source line, then the caret line
-        nxt = win.text(win.lineno + 1)
-        after = win.text(win.lineno + 2) or ""
-        if nxt is not None and after.strip().startswith("^"):
-            evidence = [win.lineno + 1]
-    if _SYSTEM.match(file):
-        user = _user_location(win)
-        if user:
-            file, line = user
-    return Extract(file=file, line=line, evidence=tuple(evidence), data=data)
+    return data
+
+
+def _source_excerpt(win: Window) -> tuple[int, ...]:
+    """gcc's `   6 |     code` line under the error, or clang's bare source line above its caret."""
+    for n, text in win.after(3):
+        if _SOURCE_EXCERPT.match(text) and text.strip() != "|":
+            return (n,)
+    nxt = win.text(win.lineno + 1)
+    after = win.text(win.lineno + 2) or ""
+    if nxt is not None and after.strip().startswith("^"):
+        return (win.lineno + 1,)
+    return ()
 
 
 def _werror_flag(message: str) -> str | None:

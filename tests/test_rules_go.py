@@ -181,3 +181,17 @@ def test_test_timeout_names_the_running_tests() -> None:
     ((_, ext),) = matches("GO-TIME-001", text)
     assert ext.data["test"] == "TestGatewayTar/GET_TAR_has_expected_root_directory" and ext.data["after"] == "10m0s"
     assert matches("GO-RUN-001", text) == []
+
+
+def test_toolchain_older_than_go_mod() -> None:
+    text = (  # https://github.com/containerd/containerd/pull/13102
+        "go: go.mod requires go >= 1.26.3 (running go 1.26.2; GOTOOLCHAIN=local)\n"
+        "make: *** [Makefile:207: build] Error 1\n"
+    )
+    ((_, ext),) = matches("GO-VER-001", text)
+    assert ext.data == {"required": "1.26.3", "running": "1.26.2"} and ext.file == "go.mod"
+    line = ("/home/prow/go/src/github.com/kubernetes-csi/csi-lib-utils/vendor/k8s.io/apimachinery/pkg/api/resource/"
+            "amount.go:17:1: package requires newer Go version go1.22")  # golang/go#67282
+    ((_, ext),) = matches("GO-VER-001", line)
+    assert ext.data["required"] == "1.22"
+    assert matches("GO-BUILD-001", line) == []

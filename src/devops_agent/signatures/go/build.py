@@ -12,7 +12,7 @@ _POS = rx(r"^(?:vet: )?(?P<path>(?:\.{1,2}/|/)?[\w@.+/-]{0,300}?[\w.+-]+\.go):(?
 _LINTER_SUFFIX = re.compile(r"\((?P<linter>[a-z][\w-]{1,40}|[A-Z]{1,4}\d{3,5})\)\s*$")
 _NOT_LINTERS = {"compile", "typecheck"}
 _MODULE_NET = re.compile(r"@v[\w.+-]+: (?:Get \"https?://|dial tcp|reading https?://|verifying module)|: i/o timeout|proxy\.golang\.org")
-_MOD_MSG = re.compile(r"missing go\.sum entry|no required module provides package|updates to go\.mod needed")
+_MOD_MSG = re.compile(r"missing go\.sum entry|no required module provides package|updates to go\.mod needed|requires newer Go version")
 _LINT_TOOLS = re.compile(r"golangci-lint|staticcheck|revive|exhaustive|errcheck|ineffassign|gosec|golint|misspell")
 _VET = re.compile(r"\bgo vet\b|\bvet\b[^\n]{0,40}\./\.\.\.")
 _COMMAND = re.compile(r"^(?:##\[group\]Run |Run |\$ |\+ |> |==> )")
@@ -83,6 +83,19 @@ def _mod_extract(m: re.Match[str], win: Window) -> Extract | None:
     data: dict[str, object] = {"message": m["message"][:300]}
     if module:
         data["module"] = module
+    return Extract(file="go.mod", data=data)
+
+
+_GOVERSION = rx(
+    r"^go: (?:(?P<module>\S{1,200}): )?(?:go\.mod|\S{1,200}) requires go >= (?P<required>[\w.]{1,20}) \(running go (?P<running>[\w.]{1,20})"
+    r"|: package requires newer Go version go(?P<required2>[\w.]{1,20})"
+)
+
+
+def _goversion_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data: dict[str, object] = {"required": m["required"] or m["required2"]}
+    if m["running"]:
+        data["running"] = m["running"]
     return Extract(file="go.mod", data=data)
 
 
@@ -181,6 +194,31 @@ RULES = [
             "failures while downloading modules are left to the infrastructure rules.",
             "go: updates to go.mod needed; to update it:\n\tgo mod tidy",
             "Run `go mod tidy`, fix the requested version, and commit go.mod and go.sum.",
+        ),
+    ),
+    Rule(
+        code="GO-VER-001",
+        name="go-toolchain-too-old",
+        category="configuration",
+        severity="high",
+        pattern=_GOVERSION,
+        literal="requires ",
+        extract=_goversion_extract,
+        priority=82,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Go {running} is older than the required go {required}",
+        root_cause="go.mod (or a dependency) requires Go >= {required} but the job runs Go {running} and may not "
+        "switch toolchains (GOTOOLCHAIN=local).",
+        suggestion="Install Go {required} or newer in the CI job (e.g. actions/setup-go with go-version-file: go.mod), "
+        "or lower the `go` directive if the code does not need it.",
+        doc=_doc(
+            "The go command refused to build: `go: go.mod requires go >= 1.26.3 (running go 1.26.2; "
+            "GOTOOLCHAIN=local)`, or a checker's `package requires newer Go version go1.22`.",
+            "The `go`/`toolchain` directive in go.mod (often bumped by `go mod tidy` on a newer machine or by a "
+            "dependency update) is newer than the Go installed on the runner, and toolchain switching is off.",
+            "go: go.mod requires go >= 1.26.3 (running go 1.26.2; GOTOOLCHAIN=local)\nmake: *** [Makefile:207: build] Error 1",
+            "Align the CI Go version with go.mod (setup-go `go-version-file: go.mod`), or lower the directive.",
         ),
     ),
 ]

@@ -64,7 +64,8 @@ def _pos_extract(kind: str):  # type: ignore[no-untyped-def]
         sym = re.search(r"undefined: (?P<s>[\w.]{1,200})", m["message"])
         if sym:
             data["symbol"] = sym["s"]
-        return Extract(file=m["path"], line=int(m["line"]), evidence=evidence, data=data)
+        file = None if "/pkg/mod/" in m["path"] else m["path"]  # the module cache is not the project's code
+        return Extract(file=file, line=int(m["line"]) if file else None, evidence=evidence, data=data)
 
     return extract
 

@@ -164,6 +164,7 @@ RULES = [
         priority=78,
         confidence=0.85,
         ecosystem=_ECO,
+        fix="unsafe",
         title="Dockerfile problem: {message}",
         root_cause="The Docker build could not use the Dockerfile as written: a file it COPYs ({path}) is not in "
         "the build context, or the Dockerfile does not parse.",

@@ -152,6 +152,7 @@ RULES = [
         priority=76,
         confidence=0.8,
         ecosystem=_ECO,
+        fix="safe",
         title="Permission denied: {path}",
         root_cause="The job was refused access to {path}: a script without the execute bit (exit 126), or a "
         "file/directory the CI user may not write.",
@@ -180,6 +181,7 @@ RULES = [
         priority=80,
         confidence=0.85,
         ecosystem=_ECO,
+        fix="unsafe",
         title="Shell syntax error: {message}",
         root_cause="The shell could not parse the script: {message}",
         suggestion="Fix the script at {file}:{line} (an unclosed quote/if/for, a missing `do`/`then`/`fi`, or a "

@@ -214,7 +214,7 @@ RULES = [
         priority=86,
         confidence=0.9,
         ecosystem=_ECO,
-        fix="display-only",
+        fix="unsafe",
         title="C/C++ compile error: {message}",
         root_cause="The C/C++ compiler rejected {file}: {message}",
         suggestion="Fix the code at {file}:{line} (the source excerpt under the error points at it), then rebuild; "
@@ -245,6 +245,7 @@ RULES = [
         priority=82,
         confidence=0.85,
         ecosystem=_ECO,
+        fix="unsafe",
         title="Linker error: undefined or duplicate symbol {symbol}",
         root_cause="Linking failed: the symbol {symbol} is referenced but no object file or library defines it "
         "(or it is defined twice).",
@@ -274,6 +275,7 @@ RULES = [
         priority=74,
         confidence=0.9,
         ecosystem=_ECO,
+        fix="unsafe",
         title="clang-format: {file} is not formatted",
         root_cause="clang-format's check (`--dry-run -Werror`) found lines in {file} that differ from the "
         "project's .clang-format style.",

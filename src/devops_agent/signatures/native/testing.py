@@ -143,6 +143,7 @@ RULES = [
         priority=80,
         confidence=0.85,
         ecosystem=_ECO,
+        fix="unsafe",
         title="C/C++ test {test} failed",
         root_cause="The test {test} failed at {file}:{line}: {message}",
         suggestion="Run the test binary with `--gtest_filter={test}` (or `ctest -R`) and fix the code or the expectation at {file}:{line}.",
@@ -168,6 +169,7 @@ RULES = [
         priority=84,
         confidence=0.85,
         ecosystem=_ECO,
+        fix="unsafe",
         title="{sanitizer}: {kind}",
         root_cause="{sanitizer} caught {kind} at {file}:{line} while the program or its tests ran.",
         suggestion="Fix the memory/UB bug at the first project frame of the report ({file}:{line}); reproduce "

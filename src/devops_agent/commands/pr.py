@@ -34,6 +34,20 @@ def last_fix(root: Path, branch: str) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("branch") == branch else {}
 
 
+def _from_commit(root: Path) -> dict[str, Any]:
+    """What ``fix --apply`` wrote into the commit: the fixer's safety, and that it was validated."""
+    import re
+
+    body = gitcli.text(root, "log", "-1", "--format=%B")
+    if "Generated-by: devops-agent fix" not in body:
+        return {}
+    out: dict[str, Any] = {"validated": "Validated in a scratch worktree" in body}
+    m = re.search(r"^Fixer: \S+ \((safe|unsafe|display-only)\)", body, re.M)
+    if m:
+        out["safety"] = m.group(1)
+    return out
+
+
 def token_for(platform: str) -> str:
     try:
         from devops_agent.credentials import get_token
@@ -99,7 +113,7 @@ def run_pr(*, repo: Path | None, base: str | None, draft: bool | None, remote: s
     target = base or client.default_branch()
     if target == branch:
         raise UsageError(f"the current branch is the target branch {target!r}", "check out the fix branch first")
-    fix = last_fix(root, branch)
+    fix = {**_from_commit(root), **last_fix(root, branch)}
     base_ref = next((r for r in (f"{remote}/{target}", target) if gitcli.rev(root, r)), None)
     req = forge.Request(
         title=title or gitcli.text(root, "log", "-1", "--format=%s").strip(),

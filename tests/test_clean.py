@@ -46,3 +46,20 @@ def test_control_bytes_removed_but_text_kept() -> None:
 def test_ordinary_lines_untouched() -> None:
     for line in ("    assert total == 42", "src/app.py:3:8: F401 `os` imported but unused", "::notice-like text"):
         assert clean_line(line) == line
+
+
+def test_workspace_prefixes_of_hosted_and_self_hosted_runners() -> None:
+    from devops_agent.paths_map import PathMapper
+
+    m = PathMapper(None, None)
+    cases = {
+        "/home/runner/work/shop/shop/src/app.py": "src/app.py",
+        "C:\\actions-runner\\_work\\pytorch\\pytorch\\third_party\\kineto\\x.h": "third_party/kineto/x.h",
+        "/opt/actions-runner/_work/app/app/src/a.py": "src/a.py",
+        "D:\\a\\repo\\repo\\src\\b.cs": "src/b.cs",
+        "C:\\Jenkins\\workspace\\job\\src\\c.c": "src/c.c",
+        "/builds/group/sub/project/src/main.go": "src/main.go",
+        "./.github/workflows/ci.yml": ".github/workflows/ci.yml",
+    }
+    for raw, want in cases.items():
+        assert m.map(raw) == want, raw

@@ -15,6 +15,10 @@ _PREFIXES = (
     re.compile(r"^/home/runner/work/[^/]+/[^/]+/"),
     re.compile(r"^/Users/runner/work/[^/]+/[^/]+/"),
     re.compile(r"^[A-Za-z]:/a/[^/]+/[^/]+/"),
+    # Self-hosted runners: <runner dir>/_work/<repo>/<repo>/ (Linux, macOS and Windows alike)
+    re.compile(r"^(?:[A-Za-z]:)?/(?:[^/]+/)*?_work/[^/]+/[^/]+/"),
+    re.compile(r"^[A-Za-z]:/(?:jenkins|Jenkins|ProgramData/Jenkins/\.jenkins)/workspace/[^/]+/"),
+    re.compile(r"^[A-Za-z]:/builds/[^/]+/[^/]+/"),
     re.compile(r"^/github/workspace/"),
     re.compile(r"^/__w/[^/]+/[^/]+/"),
     re.compile(r"^/builds/(?:[^/]+/)+?(?=(?:src|lib|tests?|app|pkg|cmd|internal|include)/)"),

@@ -1,0 +1,302 @@
+"""pytest and unittest failures, collection errors, coverage gates and the run summaries.
+
+pytest prints each failure in a section headed ``____ test_name ____`` (``Class.test_name`` for
+methods, ``ERROR collecting path`` for collection errors): the source, ``E   ...`` lines with the
+assertion or exception, the frames as ``path.py:NN: in func`` and a last ``path.py:NN: Error``
+line; then the short summary ``FAILED path::test - Error: message`` (``FAILED [1.2s] ...`` with
+per-test durations). unittest prints ``FAIL: test_x (mod.Class.test_x)`` + a CPython traceback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.python.common import ECO as _ECO
+from devops_agent.signatures.python.common import (
+    EXC_LINE,
+    PT_FRAME,
+    is_project,
+    is_test,
+    project_frame,
+)
+from devops_agent.signatures.python.common import doc as _doc
+
+_NODE = r"[^\s:][^\s]{0,300}?\.py(?:::[^\s]{1,400})?"
+_FAILED = rx(
+    r"^\s{0,4}FAILED (?:\[[\d.]+m?s\] )?(?P<test>" + _NODE + r")(?: - (?P<message>[^\n]{0,1000}))?\s*$"
+    r"|^(?P<ptest>[^\s:][^\s]{0,300}?\.py::[^\s]{1,400}) FAILED\b"
+)
+_HEADER = re.compile(r"^_{2,} (?P<name>\S[^\n]{0,400}?) _{2,}\s*$")
+_SECTION_END = re.compile(r"^(?:={5,}|-{5,} (?:Captured|generated)|_{2,} \S)")
+_E_LINE = re.compile(r"^E {1,12}(?P<text>\S[^\n]*)$")
+_FINAL = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+): (?P<exc>[A-Za-z_][\w.]*)\s*$")
+_COLLECT = rx(r"^_{2,} ERROR collecting (?P<path>\S{1,400}) _{2,}\s*$")
+_UNITTEST = rx(r"^(?P<kind>FAIL|ERROR): (?P<test>\w{1,200}) \((?P<cls>[\w.]{1,400})\)")
+_SUMMARY = rx(
+    r"^={2,} (?:[^\n]{0,200}?\b)?\d+ (?:failed|errors?)\b[^\n]{0,300} in [\d.]+s(?: \([\d:]+\))? ={2,}\s*$"
+    r"|^!{3,} Interrupted: \d+ errors? during collection !{3,}"
+)
+_COVERAGE = rx(r"(?:^|\s)FAIL Required test coverage of (?P<required>[\d.]+)% not reached\. Total coverage: (?P<total>[\d.]+)%")
+_UNITTEST_SUM = rx(r"^FAILED \((?:failures|errors)=\d+[^\n]{0,100}\)\s*$")
+
+
+def _header_name(test: str) -> str:
+    parts = test.split("::")[1:] or [test]
+    return ".".join(parts)
+
+
+def _section(win: Window, name: str) -> int | None:
+    """The line of the failure section headed ``____ name ____`` (searched both ways)."""
+    for direction in (win.before, win.after):
+        for n, text in direction(20000):
+            h = _HEADER.match(text)
+            if h and h["name"] == name:
+                return n
+    return None
+
+
+def _read_section(win: Window, start: int) -> tuple[list[int], tuple[str, int] | None, list[tuple[str, int]]]:
+    """E lines, the final ``path:NN: Error`` line and the frames of the section at ``start``."""
+    e_lines: list[int] = []
+    final: tuple[str, int] | None = None
+    frames: list[tuple[str, int]] = []
+    for n, text in win.after(3000, start + 1):
+        if _SECTION_END.match(text):
+            break
+        if _E_LINE.match(text):
+            e_lines.append(n)
+            continue
+        f = _FINAL.match(text)
+        if f:
+            final = (f["file"], int(f["line"]))
+            frames.append(final)
+            continue
+        p = PT_FRAME.match(text)
+        if p:
+            frames.append((p["file"], int(p["line"])))
+    return e_lines, final, frames
+
+
+def _location(frames: list[tuple[str, int]], test_file: str | None) -> tuple[str | None, int | None]:
+    project = [f for f in frames if is_project(f[0])]
+    for f in reversed(project):
+        if not is_test(f[0]):
+            return f
+    if project:
+        return project[-1]
+    return (test_file, None) if test_file else (None, None)
+
+
+def _lead_e_line(win: Window, e_lines: list[int]) -> int | None:
+    """The most telling E line: the first assertion/exception line, else the first one."""
+    for n in e_lines:
+        text = (win.text(n) or "")[1:].strip()
+        if text.startswith("assert ") or EXC_LINE.match(text):
+            return n
+    return e_lines[0] if e_lines else None
+
+
+def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
+    test = m["test"] or m["ptest"]
+    test_file = test.split("::", 1)[0]
+    data: dict[str, object] = {"test": test}
+    if m["message"]:
+        data["message"] = m["message"].strip()[:300]
+    start = _section(win, _header_name(test))
+    if start is None:
+        return Extract(file=test_file, data=data)
+    e_lines, _, frames = _read_section(win, start)
+    file, line = _location(frames, test_file)
+    lead = _lead_e_line(win, e_lines)
+    if lead is None:
+        # unittest-style traceback inside the section (no E lines): the exception line
+        for n, text in win.after(3000, start + 1):
+            if _SECTION_END.match(text):
+                break
+            if EXC_LINE.match(text) and not text.startswith(" "):
+                lead = n
+        if lead is not None:
+            file, line = project_frame(win, start=lead)
+            file = file or test_file
+    if lead is None:
+        return Extract(file=file, line=line, data=data)
+    data.setdefault("message", (win.text(lead) or "").lstrip("E ").strip()[:300])
+    evidence = tuple(n for n in e_lines[:4] if n != lead)
+    return Extract(file=file, line=line, primary=lead, evidence=(*evidence, start), data=data)
+
+
+def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:
+    e_lines, _, _ = _read_section(win, win.lineno)
+    data: dict[str, object] = {"path": m["path"]}
+    lead = e_lines[-1] if e_lines else None
+    for n in e_lines:
+        body = (win.text(n) or "")[1:].strip()
+        if EXC_LINE.match(body):
+            lead = n
+    if lead is None:
+        return Extract(file=m["path"], data=data)
+    file, line = project_frame(win, start=lead)
+    data["message"] = (win.text(lead) or "")[1:].strip()[:300]
+    return Extract(file=file or m["path"], line=line, primary=lead, data=data)
+
+
+def _unittest_extract(m: re.Match[str], win: Window) -> Extract | None:
+    data: dict[str, object] = {"test": f"{m['cls']}.{m['test']}" if "." not in m["cls"].rsplit(".", 1)[-1] else m["cls"]}
+    started = False
+    for n, text in win.after(400):
+        if text.startswith(("=====", "-----")) and started and not text.startswith("Traceback"):
+            if text.startswith("-----"):
+                break
+            continue
+        if text.startswith("Traceback"):
+            started = True
+            continue
+        if started and not text.startswith((" ", "\t")) and EXC_LINE.match(text):
+            file, line = project_frame(win, start=n)
+            data["message"] = text.strip()[:300]
+            return Extract(file=file, line=line, primary=n, data=data)
+    return Extract(data=data)
+
+
+RULES = [
+    Rule(
+        code="PY-TEST-001",
+        name="pytest-test-failure",
+        category="test",
+        severity="high",
+        pattern=_FAILED,
+        literal="FAILED",
+        extract=_failed_extract,
+        priority=82,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Test {test} failed",
+        root_cause="The test {test} failed: {message}",
+        suggestion="Run `pytest {test}` locally; fix the code under test at {file}:{line} (or the expectation).",
+        doc=_doc(
+            "A pytest test failed: `FAILED tests/test_x.py::test_y - AssertionError: ...` in the short summary, "
+            "with the failure's section (`____ test_y ____`) holding `E   ...` lines and the frames. The first "
+            "`E` assertion/exception line is the evidence; the location is the deepest project frame outside "
+            "the tests when the traceback goes there, else the test.",
+            "The code under test no longer does what the test expects (a regression), or the test's expectation "
+            "is out of date.",
+            "    def test_gold_member_price():\n>       assert member_price(100.0, \"gold\") == 108.0\n"
+            "E       AssertionError: assert 110.0 == 108.0\nE        +  where 110.0 = member_price(100.0, 'gold')\n\n"
+            "tests/test_pricing.py:11: AssertionError",
+            "Reproduce with `pytest NODE_ID`; fix the code (or update the expectation if the change was intended).",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-002",
+        name="pytest-collection-error",
+        category="test",
+        severity="high",
+        pattern=_COLLECT,
+        literal="ERROR collecting",
+        extract=_collect_extract,
+        priority=60,
+        confidence=0.7,
+        ecosystem=_ECO,
+        title="pytest could not collect {path}: {message}",
+        root_cause="Importing the test module {path} failed: {message}",
+        suggestion="Fix the error raised while importing {path} ({file}:{line}).",
+        doc=_doc(
+            "pytest could not import a test module: `____ ERROR collecting tests/test_x.py ____`, the import "
+            "traceback and `E   SomeError: ...`; the run stops with `Interrupted: 1 error during collection`. "
+            "Specific causes (a missing module, a bad import, a syntax error) are reported by their own rules.",
+            "Importing the test module (or the code it imports) raised an exception.",
+            "____ ERROR collecting tests/test_client.py ____\nsrc/paygate/settings.py:7: in <module>\n"
+            "    LIMIT = int(os.environ.get(\"LIMIT\", \"ten\"))\nE   ValueError: invalid literal for int() with base 10: 'ten'",
+            "Fix the exception the `E` line names at the deepest project frame.",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-003",
+        name="unittest-failure",
+        category="test",
+        severity="high",
+        pattern=_UNITTEST,
+        literal=": test",
+        extract=_unittest_extract,
+        priority=80,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="unittest {test} failed: {message}",
+        root_cause="The unittest test {test} failed: {message}",
+        suggestion="Run `python -m unittest {test}` and fix the code at {file}:{line}.",
+        doc=_doc(
+            "A unittest test failed (`FAIL: test_x (pkg.tests.TestCase.test_x)`) or raised (`ERROR: ...`), "
+            "followed by a traceback whose last line is the assertion or exception.",
+            "The code under test no longer meets the test's expectation, or raised.",
+            "FAIL: test_add (test_calc.CalcTest.test_add)\n---------------------------------------------------------"
+            "-------------\nTraceback (most recent call last):\n  File \"/work/app/test_calc.py\", line 6, in test_add\n"
+            "    self.assertEqual(add(2, 2), 4)\nAssertionError: 5 != 4",
+            "Fix the code under test (or the expectation).",
+        ),
+    ),
+    Rule(
+        code="PY-COV-001",
+        name="coverage-threshold-not-reached",
+        category="test",
+        severity="medium",
+        pattern=_COVERAGE,
+        literal="Required test coverage",
+        priority=70,
+        confidence=0.85,
+        ecosystem=_ECO,
+        title="Coverage {total}% is below the required {required}%",
+        root_cause="pytest-cov's gate (--cov-fail-under={required}) failed: total coverage is {total}%.",
+        suggestion="Add tests for the new code (or lower --cov-fail-under deliberately).",
+        doc=_doc(
+            "pytest-cov's `--cov-fail-under` gate failed: `FAIL Required test coverage of 90% not reached. Total "
+            "coverage: 82.35%`; every test may have passed.",
+            "New code is not exercised by tests, or tests were removed/skipped.",
+            "FAIL Required test coverage of 90% not reached. Total coverage: 66.67%",
+            "Write tests for the uncovered lines (the `Missing` column of the report).",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-004",
+        name="pytest-failed-summary",
+        category="test",
+        severity="medium",
+        pattern=_SUMMARY,
+        literal=None,
+        symptom=True,
+        priority=30,
+        confidence=0.3,
+        ecosystem=_ECO,
+        title="pytest run failed",
+        root_cause="Some tests failed or could not be collected; the failures are printed above the summary.",
+        suggestion="Look at the FAILURES/ERRORS sections above.",
+        doc=_doc(
+            "pytest's final line `==== 1 failed, 12 passed in 0.31s ====` or `!!!! Interrupted: 1 error during "
+            "collection !!!!`.",
+            "It summarises failures reported above.",
+            "================== 1 failed, 2406 passed, 1 warning in 0.98s ===================",
+            "Fix the failures listed above.",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-005",
+        name="unittest-failed-summary",
+        category="test",
+        severity="medium",
+        pattern=_UNITTEST_SUM,
+        literal="FAILED (",
+        symptom=True,
+        priority=30,
+        confidence=0.3,
+        ecosystem=_ECO,
+        title="unittest run failed",
+        root_cause="Some unittest tests failed; the FAIL:/ERROR: blocks above say which.",
+        suggestion="Look at the FAIL:/ERROR: blocks above.",
+        doc=_doc(
+            "unittest's final `FAILED (failures=1)` / `FAILED (errors=2)` line.",
+            "It summarises failures reported above.",
+            "FAILED (failures=1)",
+            "Fix the failures listed above.",
+        ),
+    ),
+]

@@ -25,6 +25,7 @@ _CAUSE = re.compile(r"^\s{2,8}(?P<c>(?:The user requested |[\w.-]+ [\w.!+*-]+ de
 _WHEEL = rx(r"(?:ERROR: )?Failed building wheel for (?P<package>[\w.-]{1,200})")
 _METADATA = rx(r"(?:error: |ERROR: )?metadata-generation-failed\b")
 _FROM_FILE = re.compile(r"\(from -r (?P<file>[^\s()]{1,300}) \(line (?P<line>\d+)\)\)")
+_COLLECTING = re.compile(r"^\s{0,4}(?:Collecting|Processing|Requirement already satisfied:) (?P<what>\S{1,400})")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 _SPEC_NAME = re.compile(r"(?:The user requested |depends on )(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -38,9 +39,10 @@ def _requirement_line(win: Window, package: str, limit: int = 3000) -> tuple[str
     want = _canon(package)
     for n, text in win.before(limit):
         m = _FROM_FILE.search(text)
-        if m and "Collecting " in text:
-            name = _NAME.match(text.split("Collecting ", 1)[1])
-            if name and _canon(name.group(0)) == want:
+        c = _COLLECTING.match(text) if m else None
+        if m and c:
+            name = _NAME.match(c["what"].rsplit("/", 1)[-1])  # `werkzeug==2.3.8` or `./w/werkzeug-2.3.8-py3...whl`
+            if name and _canon(name.group(0).split("-")[0] if c["what"].endswith(".whl") else name.group(0)) == want:
                 return m["file"], int(m["line"]), n
     return None, None, None
 
@@ -147,7 +149,7 @@ RULES = [
         pattern=_WHEEL,
         literal="Failed building wheel for",
         extract=_wheel_extract,
-        priority=66,
+        priority=76,
         confidence=0.65,
         ecosystem=_ECO,
         title="Building the wheel of {package} failed",

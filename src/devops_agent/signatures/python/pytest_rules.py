@@ -34,7 +34,7 @@ _FINAL = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+): (?
 _COLLECT = rx(r"^_{2,} ERROR collecting (?P<path>\S{1,400}) _{2,}\s*$")
 _UNITTEST = rx(r"^(?P<kind>FAIL|ERROR): (?P<test>\w{1,200}) \((?P<cls>[\w.]{1,400})\)")
 _SUMMARY = rx(
-    r"^={2,} (?:[^\n]{0,200}?\b)?\d+ (?:failed|errors?)\b[^\n]{0,300} in [\d.]+s(?: \([\d:]+\))? ={2,}\s*$"
+    r"^(?:={2,} )?(?:[^\n]{0,200}?\b)?\d+ (?:failed|errors?)\b[^\n]{0,300} in [\d.]+s(?: \([\d:]+\))?(?: ={2,})?\s*$"
     r"|^!{3,} Interrupted: \d+ errors? during collection !{3,}"
 )
 _COVERAGE = rx(r"(?:^|\s)FAIL Required test coverage of (?P<required>[\d.]+)% not reached\. Total coverage: (?P<total>[\d.]+)%")
@@ -142,7 +142,8 @@ def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 
 def _unittest_extract(m: re.Match[str], win: Window) -> Extract | None:
-    data: dict[str, object] = {"test": f"{m['cls']}.{m['test']}" if "." not in m["cls"].rsplit(".", 1)[-1] else m["cls"]}
+    cls, test = m["cls"], m["test"]  # `(mod.Class)` before Python 3.11, `(mod.Class.test_x)` since
+    data: dict[str, object] = {"test": cls if cls.endswith("." + test) else f"{cls}.{test}"}
     started = False
     for n, text in win.after(400):
         if text.startswith(("=====", "-----")) and started and not text.startswith("Traceback"):

@@ -32,7 +32,7 @@ _PYLINT_MSG = re.compile(
     r"^(?P<file>" + _PATH + r"):(?P<line>\d+):(?P<col>\d+): (?P<code>[CRWEF]\d{4}): (?P<message>[^\n]{1,500}?)(?: \((?P<symbol>[\w-]+)\))?\s*$"
 )
 _BLACK = rx(r"^would reformat (?P<file>\S[^\n]{0,400}?)\s*$")
-_RUFF_FMT = rx(r"^Would reformat: (?P<file>\S[^\n]{0,400}?)\s*$")
+_RUFF_FMT = rx(r"^(?:Would reformat: (?P<file>\S[^\n]{0,400}?)|unformatted: File would be reformatted)\s*$")
 _MYPY = rx(
     r"^(?P<file>" + _PATH + r"):(?P<line>\d+)(?::\d+)?: error: (?P<message>[^\n]{1,1000}?)(?:  \[(?P<code>[\w-]{1,60})\])?\s*$"
 )
@@ -132,8 +132,28 @@ def _black_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=m["file"], data={"files": _collect(_BLACK, m, win)})
 
 
+def _ruff_fmt_file(win: Window, n: int, text: str) -> str | None:
+    m = _RUFF_FMT.match(text)
+    if m is None:
+        return None
+    if m["file"]:
+        return m["file"]
+    arrow = _RUFF_ARROW.match(win.text(n + 1) or "")
+    return arrow["file"] if arrow else None
+
+
 def _ruff_fmt_extract(m: re.Match[str], win: Window) -> Extract | None:
-    return Extract(file=m["file"], data={"files": _collect(_RUFF_FMT, m, win)})
+    """`Would reformat: path` (ruff < 0.9) or `unformatted: File would be reformatted` + ` --> path`."""
+    files: list[str] = []
+    for direction in (win.before, win.after):
+        for n, text in direction(3000):
+            f = _ruff_fmt_file(win, n, text)
+            if f:
+                _add(files, f)
+    own = _ruff_fmt_file(win, win.lineno, m.string)
+    if own:
+        files = [own, *(f for f in files if f != own)]
+    return Extract(file=own, data={"files": files})
 
 
 def _mypy_extract(m: re.Match[str], win: Window) -> Extract | None:
@@ -152,7 +172,25 @@ def _mypy_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=m["file"], line=int(m["line"]), data=data)
 
 
+_BANDIT_SEV = re.compile(r"^\s{0,8}Severity: (?P<sev>Low|Medium|High)\b")
+_SEVERITY = {"Low": 1, "Medium": 2, "High": 3}
+
+
+def _bandit_severity(win: Window, start: int) -> int:
+    for _, text in win.after(3, start):
+        s = _BANDIT_SEV.match(text)
+        if s:
+            return _SEVERITY[s["sev"]]
+    return 0
+
+
 def _bandit_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """The most severe issue of the report leads (bandit lists them by file and line)."""
+    own = _bandit_severity(win, win.lineno + 1)
+    for direction in (win.before, win.after):
+        for n, text in direction(5000):
+            if _BANDIT.match(text) and _bandit_severity(win, n + 1) > own:
+                return None
     file = line = None
     evidence: tuple[int, ...] = ()
     for n, text in win.after(8):
@@ -271,7 +309,7 @@ RULES = [
         category="format",
         severity="low",
         pattern=_RUFF_FMT,
-        literal="Would reformat:",
+        literal="reformat",
         extract=_ruff_fmt_extract,
         priority=78,
         confidence=0.9,

@@ -17,7 +17,7 @@ from devops_agent.signatures.base import Window
 ECO = "python"
 
 PY_FRAME = re.compile(r'^(?:E\s+)?\s{0,12}File "(?P<file>[^"\n]{1,500})", line (?P<line>\d+)')
-PT_FRAME = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+): (?:in \S|[A-Za-z_][\w.]*\s*$)")
+PT_FRAME = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+):(?: (?:in \S|[A-Za-z_][\w.]*\s*$)| ?$)")
 _OUTSIDE = re.compile(
     r"site-packages[/\\]|dist-packages[/\\]|[/\\]lib[/\\]python\d[\d.]*[/\\]|[/\\]Lib[/\\]|^<|[/\\]importlib[/\\]"
     r"|[/\\]_pytest[/\\]|[/\\]pluggy[/\\]|\.pyenv[/\\]versions[/\\]|hostedtoolcache[/\\]|[/\\]unittest[/\\]case\.py"

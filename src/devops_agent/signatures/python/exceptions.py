@@ -38,6 +38,7 @@ _REMOVED = rx(
 _DID_YOU_MEAN = re.compile(r"Did you mean:? '?(?P<s>\w+)'?\??")
 _SYNTAX = rx(_LEAD + r"(?P<kind>SyntaxError): (?P<message>[^\n]{1,500})")
 _INDENT = rx(_LEAD + r"(?P<kind>IndentationError): (?P<message>[^\n]{1,500})")
+_CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
 _TRACEBACK = rx(r"^\s{0,8}(?:E\s+)?Traceback \(most recent call last\):\s*$")
 
 
@@ -129,6 +130,9 @@ def _traceback_extract(m: re.Match[str], win: Window) -> Extract | None:
     if found is None:
         return None
     n, exc = found
+    for _, text in win.after(3, n + 1):
+        if text.startswith(_CHAINED):
+            return None  # the cause of a chained exception: the final traceback below reports
     file, line = project_frame(win, start=n)
     name = exc["exc"]
     data = {"exception": name, "message": (exc["msg"] or "").strip()[:300]}

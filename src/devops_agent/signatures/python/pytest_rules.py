@@ -38,6 +38,8 @@ _SUMMARY = rx(
     r"|^!{3,} Interrupted: \d+ errors? during collection !{3,}"
 )
 _COVERAGE = rx(r"(?:^|\s)FAIL Required test coverage of (?P<required>[\d.]+)% not reached\. Total coverage: (?P<total>[\d.]+)%")
+_INTERRUPTED = rx(r"^!{3,} (?P<what>KeyboardInterrupt) !{3,}\s*$")
+_PT_TIMEOUT = rx(r"^(?:E\s+)?Failed: Timeout \(?>(?P<seconds>[\d.]+)s\)?")
 _UNITTEST_SUM = rx(r"^FAILED \((?:failures|errors)=\d+[^\n]{0,100}\)\s*$")
 
 
@@ -47,13 +49,11 @@ def _header_name(test: str) -> str:
 
 
 def _section(win: Window, name: str) -> int | None:
-    """The line of the failure section headed ``____ name ____`` (searched both ways)."""
-    for direction in (win.before, win.after):
-        for n, text in direction(20000):
-            h = _HEADER.match(text)
-            if h and h["name"] == name:
-                return n
-    return None
+    """The line of the failure section headed ``____ name ____``: the last one printed (the
+    FAILURES section comes after pytest-rerunfailures' RERUNS sections of the same test)."""
+    found = [n for direction in (win.before, win.after) for n, text in direction(20000)
+             if name in text and (h := _HEADER.match(text)) and h["name"] == name]
+    return max(found) if found else None
 
 
 def _read_section(win: Window, start: int) -> tuple[list[int], tuple[str, int] | None, list[tuple[str, int]]]:
@@ -97,8 +97,18 @@ def _lead_e_line(win: Window, e_lines: list[int]) -> int | None:
     return e_lines[0] if e_lines else None
 
 
+def _summary_below(win: Window, test: str) -> bool:
+    for _, text in win.after(20000):
+        s = _FAILED.match(text) if test in text else None
+        if s and s["test"] == test:
+            return True
+    return False
+
+
 def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     test = m["test"] or m["ptest"]
+    if m["ptest"] and _summary_below(win, test):
+        return None  # the short summary's FAILED line reports this test
     test_file = test.split("::", 1)[0]
     data: dict[str, object] = {"test": test}
     if m["message"]:
@@ -110,17 +120,19 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     file, line = _location(frames, test_file)
     lead = _lead_e_line(win, e_lines)
     if lead is None:
-        # unittest-style traceback inside the section (no E lines): the exception line
+        # unittest-style traceback in the section (no E lines): the summary line names the test and
+        # the exception; a progress line leads with the section's header.
+        last = None
         for n, text in win.after(3000, start + 1):
             if _SECTION_END.match(text):
                 break
             if EXC_LINE.match(text) and not text.startswith(" "):
-                lead = n
-        if lead is not None:
-            file, line = project_frame(win, start=lead)
+                last = n
+        if last is not None:
+            file, line = project_frame(win, start=last)
             file = file or test_file
-    if lead is None:
-        return Extract(file=file, line=line, data=data)
+        evidence = (last,) if last else ()
+        return Extract(file=file, line=line, primary=None if m["message"] else start, evidence=evidence, data=data)
     data.setdefault("message", (win.text(lead) or "").lstrip("E ").strip()[:300])
     evidence = tuple(n for n in e_lines[:4] if n != lead)
     return Extract(file=file, line=line, primary=lead, evidence=(*evidence, start), data=data)
@@ -158,6 +170,33 @@ def _unittest_extract(m: re.Match[str], win: Window) -> Extract | None:
             data["message"] = text.strip()[:300]
             return Extract(file=file, line=line, primary=n, data=data)
     return Extract(data=data)
+
+
+def _at_final_frame(win: Window, count: int) -> tuple[str | None, int | None, int | None]:
+    """The ``path.py:NN: Exception`` line just below: where the test was stopped."""
+    for n, text in win.after(count):
+        f = _FINAL.match(text)
+        if f:
+            return f["file"], int(f["line"]), n
+    return None, None, None
+
+
+def _interrupted_extract(m: re.Match[str], win: Window) -> Extract | None:
+    file, line, n = _at_final_frame(win, 3)
+    data: dict[str, object] = {}
+    for _, text in win.before(60):
+        p = re.match(r"^(?P<test>[^\s:][^\s]{0,300}?\.py::[^\s]{1,400})\s*$", text)
+        if p:
+            data["test"] = p["test"]  # the progress line left without its PASSED/FAILED
+            break
+    return Extract(file=file, line=line, evidence=(n,) if n else (), data=data)
+
+
+def _timeout_extract(m: re.Match[str], win: Window) -> Extract | None:
+    file, line, n = _at_final_frame(win, 6)
+    if file and not is_project(file):
+        file = line = None
+    return Extract(file=file, line=line, evidence=(n,) if n else (), data={"seconds": m["seconds"]})
 
 
 RULES = [
@@ -298,6 +337,54 @@ RULES = [
             "It summarises failures reported above.",
             "FAILED (failures=1)",
             "Fix the failures listed above.",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-006",
+        name="pytest-keyboard-interrupt",
+        category="timeout",
+        severity="high",
+        pattern=_INTERRUPTED,
+        literal="KeyboardInterrupt",
+        extract=_interrupted_extract,
+        priority=72,
+        confidence=0.6,
+        ecosystem=_ECO,
+        title="pytest was interrupted (KeyboardInterrupt) at {file}:{line}",
+        root_cause="pytest received SIGINT (a CI or wrapper timeout, or a cancellation) while running {test}; "
+        "it stopped at {file}:{line}.",
+        suggestion="Find why {test} hangs or is slow (the line shown is where it was stopped), or raise the timeout.",
+        doc=_doc(
+            "pytest stopped on SIGINT: `!!!! KeyboardInterrupt !!!!`, then `path.py:NN: KeyboardInterrupt` where "
+            "the running test was stopped. In CI a SIGINT usually comes from a timeout wrapper (`timeout -s INT`, "
+            "a test runner's per-file limit) or a cancellation.",
+            "A test hung or the suite took longer than the job's limit.",
+            "test_slow.py::test_wait_for_worker \n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!! KeyboardInterrupt "
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n/work/app/test_slow.py:9: KeyboardInterrupt",
+            "Look at the test that was running and the stop location; fix the hang or split/shard the suite.",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-007",
+        name="pytest-timeout",
+        category="timeout",
+        severity="high",
+        pattern=_PT_TIMEOUT,
+        literal="Failed: Timeout",
+        extract=_timeout_extract,
+        priority=84,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="pytest-timeout stopped a test after {seconds}s at {file}:{line}",
+        root_cause="A test ran longer than pytest-timeout's limit ({seconds}s); it was waiting at {file}:{line}.",
+        suggestion="Fix the wait/loop at {file}:{line} (a missing event, a deadlock) or raise the test's timeout.",
+        doc=_doc(
+            "pytest-timeout failed a test that ran past `--timeout`: `E   Failed: Timeout (>2.0s) from "
+            "pytest-timeout.` (older releases: `Failed: Timeout >2.0s`), with the frame where it was waiting.",
+            "The test (or the code it calls) hangs: a deadlock, a wait for something that never happens, a "
+            "network call without a timeout; or the limit is too tight for the CI machine.",
+            ">           time.sleep(0.1)\nE           Failed: Timeout (>2.0s) from pytest-timeout.\n\nworker.py:6: Failed",
+            "Fix the hang at the frame shown; raise the timeout only if the test is legitimately slow.",
         ),
     ),
 ]

@@ -36,9 +36,13 @@ _REMOVED = rx(
     r" has no attribute '(?P<attr>\w{1,200})')"
 )
 _DID_YOU_MEAN = re.compile(r"Did you mean:? '?(?P<s>\w+)'?\??")
-_SYNTAX = rx(_LEAD + r"(?P<kind>SyntaxError): (?P<message>[^\n]{1,500})")
-_INDENT = rx(_LEAD + r"(?P<kind>IndentationError): (?P<message>[^\n]{1,500})")
-_CHAINED = ("The above exception was the direct cause", "During handling of the above exception")
+_STRICT = r"(?:^(?:E\s+)?|(?<=[\]:|>] ))"  # Python prints these at column 0 (JS tools indent theirs)
+_SYNTAX = rx(_STRICT + r"(?P<kind>SyntaxError): (?P<message>[^\n]{1,500})")
+_INDENT = rx(_STRICT + r"(?P<kind>IndentationError): (?P<message>[^\n]{1,500})")
+# `raise X from cause`: the final exception wraps its cause with context, so it reports; an exception
+# raised *while handling* another is secondary (a broken handler): the first one reports.
+_DIRECT_CAUSE = "The above exception was the direct cause"
+_DURING_HANDLING = "During handling of the above exception"
 _TRACEBACK = rx(r"^\s{0,8}(?:E\s+)?Traceback \(most recent call last\):\s*$")
 
 
@@ -95,8 +99,13 @@ def _attr_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, data=data)
 
 
+_JS_CONTEXT = re.compile(r"\.(?:m?js|jsx|tsx?|vue)\b[:(]|\bat \S+ \(|^node:|\bnode_modules/")
+
+
 def _syntax_extract(m: re.Match[str], win: Window) -> Extract | None:
     file, line = nearest_frame(win)
+    if file is None and any(_JS_CONTEXT.search(t) for _, t in win.before(6)):
+        return None  # a JavaScript/TypeScript SyntaxError (node, babel, jest)
     if file is None:
         # pyflakes/compileall style "path.py:13:5: SyntaxError"? only the bare message: still a syntax error
         return Extract(data={"message": m["message"].strip(), "kind": m["kind"]})
@@ -126,12 +135,14 @@ def _traceback_extract(m: re.Match[str], win: Window) -> Extract | None:
     prev = win.text(win.lineno - 1) or ""
     if "Exception ignored in" in prev:
         return None  # an atexit/__del__ traceback: Python went on
+    if any(t.startswith(_DURING_HANDLING) for _, t in win.before(3)):
+        return None
     found = _final_exception(win)
     if found is None:
         return None
     n, exc = found
     for _, text in win.after(3, n + 1):
-        if text.startswith(_CHAINED):
+        if text.startswith(_DIRECT_CAUSE):
             return None  # the cause of a chained exception: the final traceback below reports
     file, line = project_frame(win, start=n)
     name = exc["exc"]

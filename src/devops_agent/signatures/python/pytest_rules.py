@@ -22,7 +22,8 @@ from devops_agent.signatures.python.common import (
 )
 from devops_agent.signatures.python.common import doc as _doc
 
-_NODE = r"[^\s:][^\s]{0,300}?\.py(?:::[^\s]{1,400})?"
+# a node id: `tests/test_x.py::Class::test[p]`, or a doctest/other collector's `doc/guide.rst::guide.rst`
+_NODE = r"[^\s:][^\s]{0,300}?(?:\.py(?:::[^\s]{1,400})?|\.[a-z]{2,8}::[^\s]{1,400})"
 _FAILED = rx(
     r"^\s{0,4}FAILED (?:\[[\d.]+m?s\] )?(?P<test>" + _NODE + r")(?: - (?P<message>[^\n]{0,1000}))?\s*$"
     r"|^(?P<ptest>[^\s:][^\s]{0,300}?\.py::[^\s]{1,400}) FAILED\b"
@@ -34,7 +35,7 @@ _FINAL = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+): (?
 _COLLECT = rx(r"^_{2,} ERROR collecting (?P<path>\S{1,400}) _{2,}\s*$")
 _UNITTEST = rx(r"^(?P<kind>FAIL|ERROR): (?P<test>\w{1,200}) \((?P<cls>[\w.]{1,400})\)")
 _SUMMARY = rx(
-    r"^(?:={2,} )?(?:[^\n]{0,200}?\b)?\d+ (?:failed|errors?)\b[^\n]{0,300} in [\d.]+s(?: \([\d:]+\))?(?: ={2,})?\s*$"
+    r"^(?:={2,} )?(?:\d+ [a-z]+, ){0,8}\d+ (?:failed|errors?)(?:, \d+ [a-z]+){0,8} in [\d.]+s(?: \([\d:]+\))?(?: ={2,})?\s*$"
     r"|^!{3,} Interrupted: \d+ errors? during collection !{3,}"
 )
 _COVERAGE = rx(r"(?:^|\s)FAIL Required test coverage of (?P<required>[\d.]+)% not reached\. Total coverage: (?P<total>[\d.]+)%")
@@ -113,7 +114,8 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     data: dict[str, object] = {"test": test}
     if m["message"]:
         data["message"] = m["message"].strip()[:300]
-    start = _section(win, _header_name(test))
+    name = _header_name(test)
+    start = _section(win, name) or _section(win, f"[doctest] {name}")
     if start is None:
         return Extract(file=test_file, data=data)
     e_lines, _, frames = _read_section(win, start)
@@ -138,8 +140,14 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, primary=lead, evidence=(*evidence, start), data=data)
 
 
+_ENV_KEY = re.compile(r"^E\s+KeyError: '[A-Z][A-Z0-9_]{2,}'\s*$")
+
+
 def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:
     e_lines, _, _ = _read_section(win, win.lineno)
+    if e_lines and _ENV_KEY.match(win.text(e_lines[-1]) or ""):
+        if any("environ" in t for _, t in win.after(e_lines[-1] - win.lineno)):
+            return None  # a missing environment variable: CFG-ENV-001 explains it
     data: dict[str, object] = {"path": m["path"]}
     lead = e_lines[-1] if e_lines else None
     for n in e_lines:
@@ -235,7 +243,7 @@ RULES = [
         pattern=_COLLECT,
         literal="ERROR collecting",
         extract=_collect_extract,
-        priority=60,
+        priority=82,
         confidence=0.7,
         ecosystem=_ECO,
         title="pytest could not collect {path}: {message}",

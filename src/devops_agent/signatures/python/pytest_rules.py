@@ -133,11 +133,11 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
         if last is not None:
             file, line = project_frame(win, start=last)
             file = file or test_file
-        evidence = (last,) if last else ()
-        return Extract(file=file, line=line, primary=None if m["message"] else start, evidence=evidence, data=data)
+        found: tuple[int, ...] = (last,) if last else ()
+        return Extract(file=file, line=line, primary=None if m["message"] else start, evidence=found, data=data)
     data.setdefault("message", (win.text(lead) or "").lstrip("E ").strip()[:300])
-    evidence = tuple(n for n in e_lines[:4] if n != lead)
-    return Extract(file=file, line=line, primary=lead, evidence=(*evidence, start), data=data)
+    more = tuple(n for n in e_lines[:4] if n != lead)
+    return Extract(file=file, line=line, primary=lead, evidence=(*more, start), data=data)
 
 
 _ENV_KEY = re.compile(r"^E\s+KeyError: '[A-Z][A-Z0-9_]{2,}'\s*$")

@@ -108,6 +108,8 @@ def _summary_below(win: Window, test: str) -> bool:
 
 def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     test = m["test"] or m["ptest"]
+    if m["message"] and m["message"].startswith("worker 'gw") and " crashed while" in m["message"]:
+        return None  # an xdist worker crash: PY-TEST-008 / PY-CRASH-001
     if m["ptest"] and _summary_below(win, test):
         return None  # the short summary's FAILED line reports this test
     test_file = test.split("::", 1)[0]

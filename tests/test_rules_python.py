@@ -195,3 +195,15 @@ def test_no_false_positive_on_ordinary_lines(line: str) -> None:
             continue
         ext = rule.extract(m, win) if rule.extract else True
         assert ext is None, f"{rule.code} fires on {line!r}"
+
+
+def test_doctest_failure_leads_with_expected(tmp_path: Path) -> None:
+    (tmp_path / "guide.rst").write_text("Guide\n=====\n\n    >>> 1 + 1\n    3\n")
+    f = _lead(_run(tmp_path, sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--doctest-glob=*.rst", "guide.rst"))
+    assert f.rule == "PY-TEST-001" and f.evidence[0].text == "Expected:"
+    assert f.file.endswith("guide.rst") and f.line == 4
+
+
+def test_xdist_crash_is_not_reported_as_a_plain_test_failure() -> None:
+    f = _lead(FIXTURES / "PY-TEST-008.log")
+    assert f.rule == "PY-TEST-008" and f.data["test"] == "test_kill.py::test_load_everything"

@@ -117,7 +117,9 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
     if m["message"]:
         data["message"] = m["message"].strip()[:300]
     name = _header_name(test)
-    start = _section(win, name) or _section(win, f"[doctest] {name}")
+    start = _section(win, name)
+    if start is None and (start := _section(win, f"[doctest] {name}")) is not None:
+        return _doctest(win, start, test_file, data)
     if start is None:
         return Extract(file=test_file, data=data)
     e_lines, _, frames = _read_section(win, start)
@@ -143,6 +145,26 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
 
 
 _ENV_KEY = re.compile(r"^E\s+KeyError: '[A-Z][A-Z0-9_]{2,}'\s*$")
+
+
+_DOCTEST_LEAD = re.compile(r"^(?:Expected:|UNEXPECTED EXCEPTION: )")
+_DOCTEST_AT = re.compile(r"^(?P<file>[^\s:][^:\n]{0,400}?):(?P<line>\d+): (?:DocTestFailure|UnexpectedException)\s*$")
+
+
+def _doctest(win: Window, start: int, test_file: str, data: dict[str, object]) -> Extract:
+    """A doctest section: the `Expected:` (or `UNEXPECTED EXCEPTION:`) line leads; the location is the
+    ``doc/guide.rst:48: DocTestFailure`` line."""
+    lead = None
+    file, line = test_file, None
+    for n, text in win.after(3000, start + 1):
+        if _SECTION_END.match(text):
+            break
+        if lead is None and _DOCTEST_LEAD.match(text):
+            lead = n
+        at = _DOCTEST_AT.match(text)
+        if at:
+            file, line = at["file"], int(at["line"])
+    return Extract(file=file, line=line, primary=lead or start, evidence=(start,), data=data)
 
 
 def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:

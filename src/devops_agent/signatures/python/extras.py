@@ -17,7 +17,7 @@ from devops_agent.signatures.python.common import ECO as _ECO
 from devops_agent.signatures.python.common import PY_FRAME, is_project
 from devops_agent.signatures.python.common import doc as _doc
 
-_FATAL = rx(r"^Fatal Python error: (?P<what>[^\n]{1,300})")
+_FATAL = rx(r"(?:^|(?<=[\s.\]\x1b]))Fatal Python error: (?P<what>[^\n]{1,300})")  # also after pytest progress dots
 _XDIST = rx(r"worker '(?P<worker>gw\d+)' crashed while running '(?P<test>[^'\n]{1,500})'")
 _HOOK = rx(r"^- hook id: (?P<hook>\S{1,200})\s*$")
 _SPHINX = rx(r"^(?P<file>[^\s:][^:\n]{0,400}?)(?::(?P<line>\d+))?: WARNING: (?P<message>[^\n]{1,600})")

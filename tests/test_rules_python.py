@@ -207,3 +207,12 @@ def test_doctest_failure_leads_with_expected(tmp_path: Path) -> None:
 def test_xdist_crash_is_not_reported_as_a_plain_test_failure() -> None:
     f = _lead(FIXTURES / "PY-TEST-008.log")
     assert f.rule == "PY-TEST-008" and f.data["test"] == "test_kill.py::test_load_everything"
+
+
+@pytest.mark.skipif(not RUFF.exists(), reason="ruff not installed next to the interpreter")
+def test_ruff_github_annotations_without_summary(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text("import os\n")
+    log = _run(tmp_path, str(RUFF), "check", "--no-cache", "--isolated", "--output-format=github", "mod.py")
+    f = _lead(log)
+    assert f.category == "lint" and f.data["codes"] == ["F401"] and f.data["tool"] == "ruff"
+    assert (f.file, f.line) == ("mod.py", 1) and f.title.startswith("ruff: F401")

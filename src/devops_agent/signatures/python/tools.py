@@ -78,18 +78,21 @@ def _ruff_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=first[1], line=first[2], primary=first[0], evidence=evidence, data=data)
 
 
-def _is_ruff_output(win: Window) -> bool:
+def _ruff_summary_below(win: Window) -> bool:
     for _, text in win.after(2000):
-        if _RUFF_SUMMARY.match(text) or text.startswith("[*] "):
+        if _RUFF_SUMMARY.match(text):
             return True
         if _STOP.match(text):
             break
-    return "[*]" in (win.text(win.lineno) or "") or "`" in (win.text(win.lineno) or "")
+    return False
 
 
 def _flake8_extract(m: re.Match[str], win: Window) -> Extract | None:
-    if _is_ruff_output(win):
-        return None  # ruff's concise format: PY-LINT-001
+    """flake8/pycodestyle lines; also ruff's concise lines when no `Found N errors.` closes them
+    (``--output-format=github`` annotations): ruff quotes names in backticks and marks fixes `[*]`."""
+    ruff = "`" in m["message"] or m["message"].startswith("[*] ")
+    if ruff and _ruff_summary_below(win):
+        return None  # PY-LINT-001 reports the whole ruff run
     codes = [m["code"]]
     files = [m["file"]]
     for _, text in win.after(500):
@@ -98,7 +101,9 @@ def _flake8_extract(m: re.Match[str], win: Window) -> Extract | None:
             break
         _add(codes, f["code"])
         _add(files, f["file"])
-    return Extract(file=m["file"], line=int(m["line"]), data={"codes": codes, "files": files})
+    data: dict[str, object] = {"codes": codes, "files": files, "tool": "ruff" if ruff else "flake8"}
+    title = f"{data['tool']}: {m['code']} {m['message'].split('%0A', 1)[0][:200]}"
+    return Extract(file=m["file"], line=int(m["line"]), data=data, title=title)
 
 
 def _pylint_extract(m: re.Match[str], win: Window) -> Extract | None:
@@ -251,7 +256,7 @@ RULES = [
         suggestion="Fix the reported lines, starting at {file}:{line}.",
         doc=_doc(
             "flake8 (or a pycodestyle/pyflakes-format linter) printed `path:line:col: CODE message` and exited "
-            "non-zero.",
+            "non-zero. Ruff's concise lines with no `Found N errors.` summary (GitHub annotations) land here too.",
             "New code breaks a style or correctness check the project enforces.",
             "./src/app/util.py:1:1: F401 'os' imported but unused",
             "Fix each reported line (unused imports, long lines, undefined names).",

@@ -216,3 +216,10 @@ def test_ruff_github_annotations_without_summary(tmp_path: Path) -> None:
     f = _lead(log)
     assert f.category == "lint" and f.data["codes"] == ["F401"] and f.data["tool"] == "ruff"
     assert (f.file, f.line) == ("mod.py", 1) and f.title.startswith("ruff: F401")
+
+
+def test_uv_conflict_names_the_shared_package() -> None:
+    f = _lead(FIXTURES / "PY-DEP-006.log")
+    assert f.rule == "PY-DEP-006" and f.data["package"] == "werkzeug"
+    assert "The user requested werkzeug==2.3.8" in f.data["constraints"]
+    assert f.evidence[0].text.lstrip().startswith("cause: Because all versions of flask")

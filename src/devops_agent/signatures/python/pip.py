@@ -84,6 +84,39 @@ def _conflict_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, evidence=tuple(evidence[:4]), data=data)
 
 
+_UV_NO_SOLUTION = rx(r"(?:^|[\s×:])No solution found when resolving dependencies(?P<rest>[^\n]{0,300})")
+_UV_NO_VERSION = re.compile(r"there (?:is|are) no versions? of (?P<req>[A-Za-z0-9][\w.-]{0,200}(?:[=<>!~]=?[^\s,]{1,100})?)")
+_UV_DEPENDS = re.compile(r"(?P<who>[A-Za-z0-9][\w.-]{0,200}(?:[=<>!~]=?[^\s,]{1,100})?) depends? on (?P<req>[A-Za-z0-9][\w.-]{0,200}[=<>!~]=?[^\s,]{1,100})")
+_UV_REQUIRE = re.compile(r"(?<!conclude that )you require (?P<req>[A-Za-z0-9][\w.-]{0,200}[=<>!~]=?[^\s,]{1,100})")
+
+
+def _uv_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """uv's resolver: `No solution found when resolving dependencies` + `cause:`/`╰─▶ Because ...`."""
+    text_lines: list[tuple[int, str]] = []
+    for n, text in win.after(30):
+        if not text.strip() or (text_lines and not text.startswith((" ", "\t"))):
+            break
+        text_lines.append((n, text))
+    cause = " ".join(t.strip() for _, t in text_lines)
+    data: dict[str, object] = {"explanation": cause.removeprefix("cause: ").removeprefix("╰─▶ ")[:500]}
+    missing = _UV_NO_VERSION.search(cause)
+    if missing:
+        req = missing["req"].rstrip(".")
+        name = _NAME.match(req)
+        data.update(package=name.group(0) if name else req, requested=req, versions=[])
+    else:
+        constraints = [f"{d['who']} depends on {d['req']}" for d in _UV_DEPENDS.finditer(cause)]
+        required = [r["req"].rstrip(".") for r in _UV_REQUIRE.finditer(cause)]
+        constraints += [f"The user requested {r}" for r in required]
+        names = [_canon(nm.group(0)) for c in constraints if (nm := _NAME.match(c.split(" ")[-1]))]
+        shared = [x for x in names if names.count(x) > 1]
+        data["constraints"] = constraints
+        if shared:
+            data["package"] = shared[0]
+    evidence = tuple(n for n, _ in text_lines[:3])
+    return Extract(primary=evidence[0] if evidence else None, evidence=(win.lineno,), data=data)
+
+
 def _wheel_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(data={"package": m["package"]})
 
@@ -188,6 +221,33 @@ RULES = [
             "dependency) or the project's own build configuration is invalid.",
             "error: metadata-generation-failed\n\n× Encountered error while generating package metadata.",
             "Fix the build configuration or pick a release with wheels.",
+        ),
+    ),
+    Rule(
+        code="PY-DEP-006",
+        name="uv-no-solution",
+        category="dependency",
+        severity="high",
+        pattern=_UV_NO_SOLUTION,
+        literal="No solution found when resolving",
+        extract=_uv_extract,
+        priority=84,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="uv found no solution for the requirements ({package})",
+        root_cause="uv's resolver cannot satisfy the requirements: {explanation}",
+        suggestion="Pin {package} to a published version compatible with the other requirements.",
+        doc=_doc(
+            "uv could not resolve the requirements: `error: No solution found when resolving dependencies` (or "
+            "`× No solution found ...` on a terminal), then `cause:`/`╰─▶ Because ...` explaining the chain: "
+            "`there is no version of X==9.9` (an unknown version) or `A depends on B>=3 ... and you require "
+            "B==2` (a conflict).",
+            "A pin names a version that does not exist for this index/Python, or two requirements pin "
+            "incompatible versions of the same package.",
+            "error: No solution found when resolving dependencies\n  cause: Because all versions of flask depend on "
+            "werkzeug>=3.0.0 and you require flask==3.0.3, we can conclude that you require werkzeug>=3.0.0.\n"
+            "         And because you require werkzeug==2.3.8, we can conclude that your requirements are unsatisfiable.",
+            "Change the pin the explanation ends with (a published version, or one compatible with its dependents).",
         ),
     ),
 ]

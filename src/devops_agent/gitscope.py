@@ -26,7 +26,7 @@ from devops_agent.models import Culprit, Finding
 
 MAX_COMMITS = 200
 RECENT = 50
-MIN_SCORE = 4.0
+MIN_SCORE = 3.5
 DEP_FILES = re.compile(
     r"(?:^|/)(?:requirements[^/]*\.(?:txt|in)|pyproject\.toml|setup\.(?:cfg|py)|Pipfile(?:\.lock)?|poetry\.lock"
     r"|package(?:-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|pom\.xml|build\.gradle(?:\.kts)?|Cargo\.(?:toml|lock)"
@@ -36,7 +36,7 @@ _CI_CONFIG = re.compile(r"(?:^|/)(?:\.github/workflows/|\.gitlab-ci\.yml|Jenkins
 _SOURCE_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|java|kt|scala|c|h|cc|cpp|hpp|rs|go|rb|php|cs|swift|sh|ya?ml|toml|json|cfg|ini))\b")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{3,}")
 _QUOTED = re.compile(r"""['"`‘’“”]([A-Za-z_][\w.:-]{2,80})['"`‘’“”]""")
-_DATA_KEYS = ("module", "name", "attr", "symbol", "api", "package", "suggestion", "owner", "script", "test", "var")
+_DATA_KEYS = ("module", "name", "attr", "symbol", "api", "package", "suggestion", "owner", "script", "var")  # not "test": a test names itself
 _COMMON = frozenset(
     "self this that with from import return none true false error errors failed failure line file test tests "
     "main string value type types class def function const print args kwargs assert expected actual object "
@@ -230,6 +230,10 @@ def _words(text: str) -> set[str]:
 # -- scoring -------------------------------------------------------------------------------------------
 def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dict[str, int],
            symbols: list[str], line_symbols: list[str] = (), roots: frozenset[str] = frozenset()) -> None:  # type: ignore[assignment]
+    last_touch: dict[str, str] = {}
+    for c in reversed(commits):  # oldest first: the newest toucher wins
+        for f in c.files:
+            last_touch[f] = c.sha
     error_words = _words(" ".join([finding.title, *(e.text for e in finding.evidence[:6])]))
     dependency = finding.category == "dependency"
     for c in commits:
@@ -238,10 +242,13 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
         if dist is not None:
             created = finding.file in c.created
             points = 8.0 if dist == 0 else 4.0 if dist <= 1 else 2.5
-            c.add(points * (0.25 if created else 1.0), "owns the implicated line" if dist == 0 else "owns a line next to it")
+            c.add(points * (0.6 if created else 1.0), "owns the implicated line" if dist == 0 else "owns a line next to it")
         for i, p in enumerate(paths):
             if p in c.files:
-                c.add((3.0 if i == 0 else 1.5) * (0.3 if p in c.created else 1.0), f"changes {p}")
+                weight = 3.0 if i == 0 else (3.5 if finding.category == "test" and not _is_test(p) else 1.5)
+                c.add(weight * (0.3 if p in c.created and finding.line else 1.0), f"changes {p}")
+        if finding.category in ("lint", "format") and finding.file and c.sha == last_touch.get(finding.file):
+            c.add(2.0, f"last changed {finding.file}, which the checker rejects")
         for sym in line_symbols:  # a definition the implicated line uses, changed by this commit
             pat = re.compile(rf"(?<![\w]){re.escape(sym)}(?![\w])")
             rem = next(((f, t) for f, t in c.removed if pat.search(t) and f not in c.created), None)
@@ -282,6 +289,10 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
             c.score *= 0.2  # a docs-only change rarely breaks a build
         if c.sha in roots and len(commits) > 1:
             c.score *= 0.4  # the first commit "adds" everything; CI was green after it at some point
+
+
+def _is_test(path: str) -> bool:
+    return bool(re.search(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]+$|_test\.\w+$|\.(?:test|spec)\.\w+$", path))
 
 
 def _is_doc(path: str) -> bool:

@@ -89,6 +89,18 @@ def _location(frames: list[tuple[str, int]], test_file: str | None) -> tuple[str
     return (test_file, None) if test_file else (None, None)
 
 
+_WHERE = re.compile(r"^E\s+(?:\+\s+)?where [^\n]{0,300}? = (?:[a-z_]\w*\.)*(?P<callee>[A-Za-z_]\w{0,100})\(")
+
+
+def _callee(win: Window, e_lines: list[int]) -> str | None:
+    """pytest's assertion introspection: ``E  +  where 110.0 = member_price(100.0, 'gold')``."""
+    for n in e_lines:
+        w = _WHERE.match(win.text(n) or "")
+        if w and not w["callee"].startswith(("<", "len", "isinstance", "sorted", "list", "dict", "set", "str")):
+            return w["callee"]
+    return None
+
+
 def _lead_e_line(win: Window, e_lines: list[int]) -> int | None:
     """The most telling E line: the first assertion/exception line, else the first one."""
     for n in e_lines:
@@ -140,8 +152,17 @@ def _failed_extract(m: re.Match[str], win: Window) -> Extract | None:
         found: tuple[int, ...] = (last,) if last else ()
         return Extract(file=file, line=line, primary=None if m["message"] else start, evidence=found, data=data)
     data.setdefault("message", (win.text(lead) or "").lstrip("E ").strip()[:300])
+    symbol = _callee(win, e_lines)
+    if symbol:
+        data["symbol"] = symbol  # the code under test the assertion called (culprit search)
     more = tuple(n for n in e_lines[:4] if n != lead)
     return Extract(file=file, line=line, primary=lead, evidence=(*more, start), data=data)
+
+
+def _env_rule_present() -> bool:
+    from devops_agent.signatures import get_rule  # the catalogue imports this module
+
+    return get_rule("CFG-ENV-001") is not None
 
 
 _ENV_KEY = re.compile(r"^E\s+KeyError: '[A-Z][A-Z0-9_]{2,}'\s*$")
@@ -169,7 +190,7 @@ def _doctest(win: Window, start: int, test_file: str, data: dict[str, object]) -
 
 def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:
     e_lines, _, _ = _read_section(win, win.lineno)
-    if e_lines and _ENV_KEY.match(win.text(e_lines[-1]) or ""):
+    if e_lines and _ENV_KEY.match(win.text(e_lines[-1]) or "") and _env_rule_present():
         if any("environ" in t for _, t in win.after(e_lines[-1] - win.lineno)):
             return None  # a missing environment variable: CFG-ENV-001 explains it
     data: dict[str, object] = {"path": m["path"]}

@@ -41,6 +41,7 @@ _SUMMARY = rx(
 _COVERAGE = rx(r"(?:^|\s)FAIL Required test coverage of (?P<required>[\d.]+)% not reached\. Total coverage: (?P<total>[\d.]+)%")
 _INTERRUPTED = rx(r"^!{3,} (?P<what>KeyboardInterrupt) !{3,}\s*$")
 _PT_TIMEOUT = rx(r"^(?:E\s+)?Failed: Timeout \(?>(?P<seconds>[\d.]+)s\)?")
+_SETUP = rx(r"^_{2,} ERROR at (?P<phase>setup|teardown) of (?P<name>\S[^\n]{0,400}?) _{2,}\s*$")
 _UNITTEST_SUM = rx(r"^FAILED \((?:failures|errors)=\d+[^\n]{0,100}\)\s*$")
 
 
@@ -204,6 +205,18 @@ def _collect_extract(m: re.Match[str], win: Window) -> Extract | None:
     file, line = project_frame(win, start=lead)
     data["message"] = (win.text(lead) or "")[1:].strip()[:300]
     return Extract(file=file or m["path"], line=line, primary=lead, data=data)
+
+
+def _setup_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """``____ ERROR at setup of test_x ____``: a fixture raised; the E line leads."""
+    e_lines, _, frames = _read_section(win, win.lineno)
+    data: dict[str, object] = {"test": m["name"], "phase": m["phase"]}
+    lead = _lead_e_line(win, e_lines)
+    file, line = _location(frames, None)
+    if lead is None:
+        return Extract(file=file, line=line, data=data)
+    data["message"] = (win.text(lead) or "")[1:].strip()[:300]
+    return Extract(file=file, line=line, primary=lead, data=data)
 
 
 def _unittest_extract(m: re.Match[str], win: Window) -> Extract | None:
@@ -438,6 +451,31 @@ RULES = [
             "network call without a timeout; or the limit is too tight for the CI machine.",
             ">           time.sleep(0.1)\nE           Failed: Timeout (>2.0s) from pytest-timeout.\n\nworker.py:6: Failed",
             "Fix the hang at the frame shown; raise the timeout only if the test is legitimately slow.",
+        ),
+    ),
+    Rule(
+        code="PY-TEST-009",
+        name="pytest-fixture-error",
+        category="test",
+        severity="high",
+        pattern=_SETUP,
+        literal="ERROR at ",
+        extract=_setup_extract,
+        priority=80,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="pytest fixture failed at {phase} of {test}: {message}",
+        root_cause="A fixture of {test} raised during {phase}: {message} ({file}:{line}).",
+        suggestion="Fix the fixture or the resource it needs (a service, a file, a setting) at {file}:{line}.",
+        doc=_doc(
+            "A pytest fixture raised: `____ ERROR at setup of test_x ____` (or `teardown`), the frames, `E   ...` "
+            "with the exception, and `ERROR tests/x.py::test_x - Exception` in the summary; the test itself did "
+            "not run.",
+            "The fixture's setup failed: a missing service or file, bad configuration, or a bug in the fixture or "
+            "the code it calls.",
+            "_________________________ ERROR at setup of test_query _________________________\n...\n"
+            "E       ValueError: users.json has no 'admin' entry\n\napp/users.py:6: ValueError",
+            "Fix the exception at the deepest project frame; make the fixture's resource available in CI.",
         ),
     ),
 ]

@@ -21,6 +21,8 @@ _FATAL = rx(r"(?:^|(?<=[\s.\]\x1b]))Fatal Python error: (?P<what>[^\n]{1,300})")
 _XDIST = rx(r"worker '(?P<worker>gw\d+)' crashed while running '(?P<test>[^'\n]{1,500})'")
 _HOOK = rx(r"^- hook id: (?P<hook>\S{1,200})\s*$")
 _SPHINX = rx(r"^(?P<file>[^\s:][^:\n]{0,400}?)(?::(?P<line>\d+))?: WARNING: (?P<message>[^\n]{1,600})")
+_TOX = rx(r"^\s{0,8}(?P<env>[\w.-]{1,100}): FAIL code (?P<code>\d+)\b")
+_NOX = rx(r"^nox > Session (?P<session>\S{1,200}) (?:failed|aborted)\.")
 _SPHINX_FAILED = re.compile(r"warnings? treated as errors|^Warning, treated as error:")
 
 
@@ -160,6 +162,49 @@ RULES = [
             "/home/runner/work/sph/index.rst:4: WARNING: undefined label: 'missing-label' [ref.ref]\n"
             "build finished with problems, 2 warnings (with warnings treated as errors).",
             "Fix the first warning's reference or markup; rebuild with `sphinx-build -W`.",
+        ),
+    ),
+    Rule(
+        code="PY-TOX-001",
+        name="tox-env-failed",
+        category="test",
+        severity="medium",
+        pattern=_TOX,
+        literal=": FAIL code",
+        symptom=True,
+        priority=30,
+        confidence=0.3,
+        ecosystem=_ECO,
+        title="tox environment {env} failed (exit code {code})",
+        root_cause="A command of the tox environment {env} exited with {code}; its output is above.",
+        suggestion="Run `tox -e {env}` locally; the failing command's output is printed above the summary.",
+        doc=_doc(
+            "tox's summary: `  py311: FAIL code 1 (2.31=setup[1.90]+cmd[0.41] seconds)` and `evaluation failed :(`.",
+            "A command of that environment failed (tests, lint...); the cause is in its output above.",
+            "lint: exit 1 (0.00 seconds) /work/app> false pid=10611\n  lint: FAIL code 1 (0.39=setup[0.38]+cmd[0.00] "
+            "seconds)\n  evaluation failed :( (0.42 seconds)",
+            "Fix the failing command's error above the summary.",
+        ),
+    ),
+    Rule(
+        code="PY-NOX-001",
+        name="nox-session-failed",
+        category="test",
+        severity="medium",
+        pattern=_NOX,
+        literal="nox > Session ",
+        symptom=True,
+        priority=30,
+        confidence=0.3,
+        ecosystem=_ECO,
+        title="nox session {session} failed",
+        root_cause="A command of the nox session {session} failed; its output is above.",
+        suggestion="Run `nox -s {session}` locally; the failing command's output is printed above.",
+        doc=_doc(
+            "nox's `nox > Command ... failed with exit code N` and `nox > Session NAME failed.`.",
+            "A command of the session failed (tests, lint...); the cause is in its output above.",
+            "nox > Command false  failed with exit code 1\nnox > Session tests failed.",
+            "Fix the failing command's error above.",
         ),
     ),
 ]

@@ -6,6 +6,6 @@ reporter and each tool's documented output; see the submodules.
 
 from __future__ import annotations
 
-from devops_agent.signatures.python import exceptions, extras, pip, pytest_rules, tools
+from devops_agent.signatures.python import exceptions, extras, pip, pytest_rules, runs, tools
 
-RULES = [*exceptions.RULES, *pip.RULES, *pytest_rules.RULES, *tools.RULES, *extras.RULES]
+RULES = [*exceptions.RULES, *pip.RULES, *pytest_rules.RULES, *runs.RULES, *tools.RULES, *extras.RULES]

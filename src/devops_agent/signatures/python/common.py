@@ -18,6 +18,7 @@ ECO = "python"
 
 PY_FRAME = re.compile(r'^(?:E\s+)?\s{0,12}File "(?P<file>[^"\n]{1,500})", line (?P<line>\d+)')
 PT_FRAME = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+):(?: (?:in \S|[A-Za-z_][\w.]*\s*$)| ?$)")
+PT_FINAL = re.compile(r"^(?P<file>[^\s:\"<>|][^:\n]{0,400}?\.py):(?P<line>\d+): (?P<exc>[A-Za-z_][\w.]*)\s*$")
 _OUTSIDE = re.compile(
     r"site-packages[/\\]|dist-packages[/\\]|[/\\]lib[/\\]python\d[\d.]*[/\\]|[/\\]Lib[/\\]|^<|[/\\]importlib[/\\]"
     r"|[/\\]_pytest[/\\]|[/\\]pluggy[/\\]|\.pyenv[/\\]versions[/\\]|hostedtoolcache[/\\]|[/\\]unittest[/\\]case\.py"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -65,6 +66,7 @@ def run_diagnose(
         log, repo=root, dialect=dialect, max_findings=max_findings, baseline=str(baseline) if baseline else None
     )
     if root is not None and diag.findings:
+        diag = _with_code_under_test(diag, root)
         diag = _with_culprit(diag, root, since)
     diag = _with_flaky_kinds(diag)
     if rerun and diag.findings:
@@ -77,6 +79,31 @@ def run_diagnose(
         diag = _record(diag, root, log)
     _emit(diag, fmt)
     return 0
+
+
+_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]+$|_test\.\w+$|\.(?:test|spec)\.\w+$")
+
+
+def _with_code_under_test(diag: Diagnosis, root: Path) -> Diagnosis:
+    """A failing test names the function it called; point the finding at that function's
+    definition in the project's (non-test) code, where the regression most likely is."""
+    from devops_agent import gitcli
+
+    top = diag.findings[0]
+    symbol = top.data.get("symbol")
+    if top.category != "test" or not isinstance(symbol, str) or not symbol.isidentifier():
+        return diag
+    if top.file and not _TEST_PATH.search(top.file):
+        return diag  # already in the code under test
+    pattern = rf"^\s*(async\s+)?(def|class|function|fn|func|pub fn|export function)\s+{symbol}\b"  # git grep -E: POSIX ERE
+    out = gitcli.text(root, "grep", "-n", "-E", "-I", pattern, "--", ".", check=False)
+    hits = [ln.split(":", 2) for ln in out.splitlines() if ln.count(":") >= 2]
+    hits = [(f, int(n)) for f, n, _ in hits if n.isdigit() and not _TEST_PATH.search(f)]
+    if len(hits) != 1:
+        return diag  # none or ambiguous: keep the test's location
+    file, line = hits[0]
+    data = {**top.data, "test_file": top.file, "test_line": top.line}
+    return replace(diag, findings=(replace(top, file=file, line=line, data=data), *diag.findings[1:]))
 
 
 def _with_culprit(diag: Diagnosis, root: Path, since: str | None) -> Diagnosis:

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import deque
 from collections.abc import Iterable
 
 from devops_agent.logs.clean import clean_line, message_of
@@ -75,17 +76,28 @@ def _grep(path: str, literals: list[str]) -> Iterable[tuple[int, bytes]]:
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
         )
         assert proc.stdout is not None
-        count = 0
         for line in proc.stdout:
             num, _, text = line.partition(b":")
             yield int(num), text.rstrip(b"\n")
-            count += 1
-            if count >= MAX_GREP_LINES:
-                proc.kill()
-                break
         proc.wait()
     finally:
         os.unlink(pat)
+
+
+_STRUCTURE = re.compile("|".join(_MARKERS[:9]).encode())
+
+
+def _candidates(path: str, literals: list[str]) -> list[tuple[int, bytes]]:
+    """grep's lines, bounded: every step marker (up to a cap) and the *last* candidate lines.
+
+    A log whose chatter happens to hold rule literals can yield millions of candidates; the
+    failure is almost always near the end of its step, so the tail is what is kept.
+    """
+    markers: deque[tuple[int, bytes]] = deque(maxlen=MAX_GREP_LINES)
+    others: deque[tuple[int, bytes]] = deque(maxlen=MAX_GREP_LINES)
+    for n, raw in _grep(path, literals):
+        (markers if _STRUCTURE.search(raw) else others).append((n, raw))
+    return sorted([*markers, *others])
 
 
 def _windows(path: str, wanted: set[int]) -> dict[int, str]:
@@ -113,13 +125,13 @@ def scan_with_grep(src: LogSource, matcher: Matcher, dialect: str):  # type: ign
     hits: list[Hit] = []
     per_rule: dict[str, int] = {}
     lines: dict[int, str] = {}
-    for n, raw in _grep(path, matcher.literals):
+    for n, raw in _candidates(path, matcher.literals):
         text = clean_line(raw[: 1 << 20].decode("utf-8", "replace"))
         lines[n] = text
         tracker.feed(n, text)
-        if tracker.markers and tracker.markers[-1] == n:
-            continue
-        for hit in matcher.match(n, message_of(text), text):
+        wrapper = bool(tracker.markers) and tracker.markers[-1] == n
+        found = (matcher.match_wrapper if wrapper else matcher.match)(n, message_of(text), text)
+        for hit in found:
             count = per_rule[hit.rule.code] = per_rule.get(hit.rule.code, 0) + 1
             if count <= MAX_HITS_PER_RULE:
                 hits.append(hit)

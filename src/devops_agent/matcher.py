@@ -71,11 +71,13 @@ class Matcher:
     def __init__(self, rules: Iterable[Rule]) -> None:
         gated: dict[str, list[Rule]] = defaultdict(list)
         ungated: list[Rule] = []
-        for r in rules:
+        rules_list = list(rules)
+        for r in rules_list:
             lit = r.literal or required_literal(r.pattern)
             (gated[lit].append(r) if lit else ungated.append(r))
         self._gated = [(lit, tuple(rs)) for lit, rs in gated.items()]
         self._ungated = tuple(ungated)
+        self._wrapper_rules = tuple(r for r in rules_list if r.wrappers)
 
     def match(self, lineno: int, message: str, clean: str | None = None) -> list[Hit]:
         """Rules over one line: ``message`` has no CI annotation prefix, ``clean`` keeps it."""
@@ -88,6 +90,16 @@ class Matcher:
                     if m:
                         hits.append(Hit(r, lineno, m))
         for r in self._ungated:
+            m = r.pattern.search(full if r.annotated else message)
+            if m:
+                hits.append(Hit(r, lineno, m))
+        return hits
+
+    def match_wrapper(self, lineno: int, message: str, clean: str | None = None) -> list[Hit]:
+        """A CI failure-wrapper line: only rules that declare ``wrappers=True`` read it."""
+        full = message if clean is None else clean
+        hits: list[Hit] = []
+        for r in self._wrapper_rules:
             m = r.pattern.search(full if r.annotated else message)
             if m:
                 hits.append(Hit(r, lineno, m))

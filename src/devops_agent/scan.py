@@ -82,8 +82,14 @@ def scan(src: LogSource, matcher: Matcher, dialect: str | None = None) -> Scan:
             text = clean_line(raw.decode("utf-8", "replace"))
             feed(n, text)
             markers = tracker.markers
-            # CI wrapper lines ("Process completed with exit code 1") are never a cause.
-            found = match(n, message_of(text), text) if text and not (markers and markers[-1] == n) else ()
+            # CI wrapper lines ("Process completed with exit code 1") are a cause only for the few
+            # rules that read exit statuses and runner verdicts (timeout 124, SIGKILL 137, cancel).
+            if not text:
+                found = ()
+            elif markers and markers[-1] == n:
+                found = matcher.match_wrapper(n, message_of(text), text)
+            else:
+                found = match(n, message_of(text), text)
             if keep_all:
                 lines[n] = text
             elif found or n <= keep_until:

@@ -100,6 +100,11 @@ class Rule:
     # Match the cleaned line *with* its CI annotation prefix (``##[error]``...) instead of the
     # bare message: for rules about the CI platform's own annotations.
     annotated: bool = False
+    # Also match the CI's own failure-wrapper lines (``##[error]Process completed with exit code
+    # 137.``, ``ERROR: Job failed: exit code 124``, ``##[error]The operation was canceled.``),
+    # which other rules never see: for signatures whose cause *is* the exit status or the
+    # runner's verdict (timeout, SIGKILL, cancellation).
+    wrappers: bool = False
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):

@@ -101,3 +101,22 @@ def test_rule_docs_are_fresh() -> None:
         "docs/rules is stale: run `python -m devops_agent.commands.catalog docs/rules` "
         f"(stale: {stale[:5]}, extra: {extra[:5]})"
     )
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.grep], ids=lambda r: r.code)
+def test_grep_prefilter_admits_every_line_the_rule_matches(rule) -> None:
+    """``Rule.grep`` narrows the big-log prefilter; it must never drop a line the rule matches.
+    grep reads raw lines (timestamps, colour codes), so it is checked against the raw fixture."""
+    import re
+
+    from devops_agent.logs.clean import clean_line, message_of
+
+    grep = re.compile(rule.grep)
+    raw_lines = (FIXTURES / f"{rule.code}.log").read_bytes().decode("utf-8", "replace").split("\n")
+    matched = 0
+    for raw in raw_lines:
+        text = clean_line(raw)
+        if rule.pattern.search(text if rule.annotated else message_of(text)):
+            matched += 1
+            assert grep.search(raw), f"{rule.code}: grep prefilter misses {raw!r}"
+    assert matched, f"{rule.code}: its fixture has no line the pattern matches"

@@ -45,8 +45,8 @@ def available() -> bool:
     return shutil.which("grep") is not None
 
 
-def _pattern_file(literals: Iterable[str]) -> str:
-    lines = list(_MARKERS) + [re.sub(r"([][.^$*+?(){}|\\])", r"\\\1", lit) for lit in literals if "\n" not in lit]
+def _pattern_file(patterns: Iterable[str]) -> str:
+    lines = list(_MARKERS) + [p for p in patterns if "\n" not in p]
     fd, path = tempfile.mkstemp(prefix="devops-agent-", suffix=".pat")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -125,7 +125,7 @@ def scan_with_grep(src: LogSource, matcher: Matcher, dialect: str):  # type: ign
     hits: list[Hit] = []
     per_rule: dict[str, int] = {}
     lines: dict[int, str] = {}
-    for n, raw in _candidates(path, matcher.literals):
+    for n, raw in _candidates(path, matcher.prefilters):
         text = clean_line(raw[: 1 << 20].decode("utf-8", "replace"))
         lines[n] = text
         tracker.feed(n, text)

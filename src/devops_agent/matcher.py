@@ -113,3 +113,16 @@ class Matcher:
     def literals(self) -> list[str]:
         """The gate literals, for an external prefilter (grep) on very big logs."""
         return [lit for lit, _ in self._gated]
+
+    @property
+    def prefilters(self) -> list[str]:
+        """POSIX EREs for grep on very big logs: a gate's escaped literal, or, when every rule
+        behind it says how to find its lines more narrowly (``Rule.grep``), those patterns."""
+        out: list[str] = []
+        for lit, rules in self._gated:
+            if all(r.grep for r in rules):
+                out.extend(r.grep for r in rules if r.grep)
+            else:
+                out.append(re.sub(r"([][.^$*+?(){}|\\])", r"\\\1", lit))
+        out.extend(r.grep for r in self._ungated if r.grep)
+        return list(dict.fromkeys(out))

@@ -105,6 +105,9 @@ class Rule:
     # which other rules never see: for signatures whose cause *is* the exit status or the
     # runner's verdict (timeout, SIGKILL, cancellation).
     wrappers: bool = False
+    # POSIX ERE for the grep prefilter of very big logs, when the gate literal alone is too
+    # common ('error', '.py:'): it must match every line the rule's pattern can match.
+    grep: str | None = None
 
     def __post_init__(self) -> None:
         if not CODE_RE.match(self.code):
@@ -132,6 +135,12 @@ class Rule:
 class _Defaults(dict):  # type: ignore[type-arg]
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+# Building blocks for ``Rule.grep``. grep reads the raw log, so colour codes may sit between words.
+GREP_ANSI = "(\x1b\\[[0-9;]*[mK])*"
+# "error:", "fatal error:", "error[E0425]:", "error TS2322:", "error C2065:" (compilers, tsc, rustc).
+GREP_ERROR_COLON = "error" + GREP_ANSI + "( ?(\\[E[0-9]{4}\\]|TS[0-9]{3,5}|C[0-9]{4}))?" + GREP_ANSI + ":"
 
 
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:

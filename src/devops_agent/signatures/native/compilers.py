@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import GREP_ERROR_COLON, Extract, Rule, Window, rx
 from devops_agent.signatures.native.common import ECO as _ECO
 from devops_agent.signatures.native.common import PROBE as _PROBE
 from devops_agent.signatures.native.common import SRC_EXT as _SRC_EXT
@@ -210,6 +210,7 @@ RULES = [
         severity="high",
         pattern=_CC,
         literal="error",
+        grep=GREP_ERROR_COLON,
         extract=_cc_extract,
         priority=86,
         confidence=0.9,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import GREP_ERROR_COLON, Extract, Rule, Window, rx
 from devops_agent.signatures.node.common import (
     ECO,
     OUTSIDE,
@@ -265,6 +265,7 @@ RULES = [
         severity="high",
         pattern=_TSC,
         literal="error",
+        grep=GREP_ERROR_COLON,
         extract=_tsc_extract,
         priority=85,
         confidence=0.9,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import GREP_ANSI, Extract, Rule, Window, rx
 from devops_agent.signatures.python.common import ECO as _ECO
 from devops_agent.signatures.python.common import doc as _doc
 
@@ -247,6 +247,7 @@ RULES = [
         severity="medium",
         pattern=_FLAKE8,
         literal=".py:",
+        grep=r":[0-9]+:[0-9]+:( |" + GREP_ANSI + r")+[A-Z]{1,3}[0-9]{3}",
         extract=_flake8_extract,
         priority=74,
         confidence=0.75,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import GREP_ERROR_COLON, Extract, Rule, Window, rx
 from devops_agent.signatures.rust.common import ECO as _ECO
 from devops_agent.signatures.rust.common import doc as _doc
 
@@ -100,6 +100,7 @@ RULES = [
         severity="high",
         pattern=_DIAG,
         literal="error",
+        grep=GREP_ERROR_COLON,
         extract=_cc_extract,
         priority=86,
         confidence=0.9,
@@ -125,6 +126,7 @@ RULES = [
         severity="medium",
         pattern=_DIAG,
         literal="error",
+        grep=GREP_ERROR_COLON,
         extract=_lint_extract,
         priority=84,
         confidence=0.88,

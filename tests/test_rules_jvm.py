@@ -8,10 +8,9 @@ import glob
 
 import pytest
 
-from devops_agent.logs.clean import clean_line, message_of
 from devops_agent.signatures.base import Extract
 from devops_agent.signatures.jvm import RULES
-from devops_agent.signatures.window import LineWindow
+from rule_support import rule_matches
 
 BY_CODE = {r.code: r for r in RULES}
 DATASETS = "/work/shared/datasets"
@@ -26,20 +25,7 @@ def dataset_lines(name: str, first: int, last: int) -> str:
 
 
 def matches(code: str, text: str) -> list[tuple[int, Extract]]:
-    rule = BY_CODE[code]
-    lines = [message_of(clean_line(t)) for t in text.split("\n")]
-    win = LineWindow(lines)
-    out = []
-    for n, line in enumerate(lines, 1):
-        if rule.literal and rule.literal not in line:
-            continue
-        m = rule.pattern.search(line)
-        if m is None:
-            continue
-        ext = rule.extract(m, win.at(n)) if rule.extract else Extract()
-        if ext is not None:
-            out.append((n, ext))
-    return out
+    return rule_matches(BY_CODE[code], text)
 
 
 def test_plain_javac_error_with_source_and_caret() -> None:

@@ -9,32 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from devops_agent.logs.clean import clean_line, message_of
 from devops_agent.signatures.base import Extract
 from devops_agent.signatures.shell import RULES
-from devops_agent.signatures.window import LineWindow
+from rule_support import rule_matches
 
 BY_CODE = {r.code: r for r in RULES}
 EXIT = "##[error]Process completed with exit code {}."
 
 
 def matches(code: str, text: str) -> list[tuple[int, Extract]]:
-    """Like the engine: the window holds the cleaned lines, rules match their message."""
-    rule = BY_CODE[code]
-    lines = [clean_line(t) for t in text.split("\n")]
-    win = LineWindow(lines)
-    out = []
-    for n, clean in enumerate(lines, 1):
-        line = message_of(clean)
-        if rule.literal and rule.literal not in line:
-            continue
-        m = rule.pattern.search(line)
-        if m is None:
-            continue
-        ext = rule.extract(m, win.at(n)) if rule.extract else Extract()
-        if ext is not None:
-            out.append((n, ext))
-    return out
+    return rule_matches(BY_CODE[code], text)
 
 
 def shell(cmd: list[str], cwd: Path) -> tuple[str, int]:

@@ -12,6 +12,7 @@ import argparse
 import json
 import shlex
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -55,7 +56,8 @@ def build(repo: Path, n: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cli", default="devops-agent")
+    beside = Path(sys.executable).with_name("devops-agent")  # the venv's entry point when not on PATH
+    ap.add_argument("--cli", default=str(beside) if beside.exists() else "devops-agent")
     ap.add_argument("--commits", type=int, default=10_000)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

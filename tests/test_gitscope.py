@@ -108,6 +108,30 @@ def test_culprit_on_a_merged_branch_and_since_bounds_the_range(repo: Path) -> No
     assert find_culprit(repo, f, since=culprit) is None, "the culprit is older than the last green commit"
 
 
+def _oom(command: str) -> Finding:
+    return Finding(rule="INF-OOM-001", title="The job ran out of memory (the process was killed)", category="resource",
+                   severity="high", confidence=0.9, evidence=(Evidence(10, "./run.sh: line 3:  812 Killed  \"$@\""),),
+                   command=command, data={})
+
+
+def test_out_of_memory_blames_the_edit_to_the_code_the_step_runs(repo: Path) -> None:
+    commit(repo, "Report script", {"scripts/report.py": "from shop.cart import Cart\n\nprint(len(Cart().items))\n"})
+    commit(repo, "Docs: memory budget", {"README.md": "# shop\n\nThe worker has 256 MiB.\n"})
+    grow = commit(repo, "Preload every item", {
+        "src/shop/cart.py": "class Cart:\n    def __init__(self):\n        # warm the cache\n"
+                            "        self.items = [bytearray(1 << 20) for _ in range(4096)]\n        self.currency = 'EUR'\n"}, "Dev Two")
+    commit(repo, "Tune slugs", {"src/shop/text.py": "def slugify_title(title):\n    return title.lower()\n\n\nMAX = 80\n"})
+    c = find_culprit(repo, _oom("python scripts/report.py"))
+    assert c is not None and c.commit == grow
+    assert "bytearray(1 << 20)" in c.reason, "quotes the first added statement, not the comment"
+
+
+def test_out_of_memory_with_no_edit_to_the_code_run_says_nothing(repo: Path) -> None:
+    commit(repo, "Report script", {"scripts/report.py": "from shop.cart import Cart\n\nprint(len(Cart().items))\n"})
+    commit(repo, "Tune slugs", {"src/shop/text.py": "def slugify_title(title):\n    return title.lower()\n\n\nMAX = 80\n"})
+    assert find_culprit(repo, _oom("python scripts/report.py")) is None
+
+
 @pytest.fixture(scope="session")
 def big_repo(tmp_path_factory) -> tuple[Path, str]:
     """10,000 commits made with git fast-import (seconds, not minutes); the caller of

@@ -270,6 +270,8 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
         if dependency and any(DEP_FILES.search(f) for f in c.files):
             dep_line = next(((f, t) for f, t in c.added if DEP_FILES.search(f) and t.strip()), None)
             c.add(3.0, f"+{dep_line[1].strip()[:120]}  ({dep_line[0]})" if dep_line else "changes dependency files")
+        if finding.category in _RUN_COST and not finding.file:
+            _changed_code_run(c, paths)
         if finding.category == "permission" and finding.file and (
                 finding.file in c.created or any(t.startswith("new mode") for f, t in c.added if f == finding.file)):
             c.add(5.0, f"adds {finding.file} without changing its mode" if finding.file in c.created
@@ -289,6 +291,22 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
             c.score *= 0.2  # a docs-only change rarely breaks a build
         if c.sha in roots and len(commits) > 1:
             c.score *= 0.4  # the first commit "adds" everything; CI was green after it at some point
+
+
+_RUN_COST = ("resource", "timeout")
+
+
+def _changed_code_run(c: Commit, paths: list[str]) -> None:
+    """An OOM kill or a time limit names no line: suspect the change to the code the step runs.
+
+    Only edits count (a file's creation was green once, or the job never ran it); the quote is
+    the first added statement, not a comment, of the first such file.
+    """
+    for p in paths:
+        if p in c.files and p not in c.created and not _is_doc(p) and not _is_test(p):
+            line = next((t for f, t in c.added if f == p and t.strip() and not t.strip().startswith(("#", "//"))), None)
+            c.add(3.5, f"+{line.strip()[:120]}  ({p})" if line else f"changes {p}, which the failing step runs")
+            return
 
 
 def _is_test(path: str) -> bool:

@@ -79,3 +79,19 @@ def test_an_unreachable_model_falls_back_to_retrieval(repo: Path, monkeypatch, c
     run_ask("payment?", repo=repo, model="openai/test-model", stdout=out)
     assert out.getvalue().startswith(OFFLINE_LABEL)
     assert "could not answer" in capsys.readouterr().err
+
+
+def test_recorded_incidents_are_found_and_listed_with_their_cause(tmp_path: Path, monkeypatch) -> None:
+    from devops_agent.cli import main
+
+    log = Path("/work/shared/bench/public/cases/p08-cartwheel-discount-regression/build.log")
+    if not log.is_file():
+        pytest.skip("public bench not present")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        main(["diagnose", str(log), "--format", "json"])  # recorded in the history
+    out = io.StringIO()
+    run_ask("why did the gold member price test fail today?", repo=None, model=None, stdout=out)
+    text = out.getvalue()
+    assert text.startswith(OFFLINE_LABEL) and "incident 1" in text
+    assert "test_gold_member_price" in text and "assert 110.0 == 108.0" in text

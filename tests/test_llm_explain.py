@@ -195,3 +195,16 @@ def test_a_huge_or_refusing_answer_never_floods_the_output(tmp_path, monkeypatch
         other = _log_with(tmp_path / "b", ["collected"])  # another prompt: not answered from the cache
         code, out, err = _run(["diagnose", str(other), *args[2:]], monkeypatch, capsys)
     assert code == 0 and "no explanation" in err and "explanation" not in json.loads(out)["findings"][0]
+
+
+def test_config_enabled_false_forbids_the_call(tmp_path, monkeypatch, capsys) -> None:
+    repo = tmp_path / "proj"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "devops-agent.toml").write_text('[llm]\nenabled = false\nmodel = "openai/test-model"\n')
+    log = _log_with(repo, [])
+    with ChatServer([Reply(ANSWER)]) as server:
+        monkeypatch.setenv("DEVOPS_AGENT_LLM_API_BASE", server.api_base)
+        code, out, err = _run(["diagnose", str(log), "--repo", str(repo), "--explain", "--no-history"],
+                              monkeypatch, capsys)
+    assert code == 2 and "enabled = false" in err and server.bodies == []

@@ -249,24 +249,8 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
                 c.add(weight * (0.3 if p in c.created and finding.line else 1.0), f"changes {p}")
         if finding.category in ("lint", "format") and finding.file and c.sha == last_touch.get(finding.file):
             c.add(2.0, f"last changed {finding.file}, which the checker rejects")
-        for sym in line_symbols:  # a definition the implicated line uses, changed by this commit
-            pat = re.compile(rf"(?<![\w]){re.escape(sym)}(?![\w])")
-            rem = next(((f, t) for f, t in c.removed if pat.search(t) and f not in c.created), None)
-            add = next(((f, t) for f, t in c.added if pat.search(t) and f not in c.created and f != finding.file), None)
-            if rem and add:
-                c.add(4.5, f"+{add[1].strip()[:120]}  ({add[0]})")
-            elif rem:
-                c.add(4.0, f"-{rem[1].strip()[:120]}  ({rem[0]})")
-        for sym in symbols:
-            pat = re.compile(rf"(?<![\w]){re.escape(sym)}(?![\w])")
-            hit_removed = next(((f, t) for f, t in c.removed if pat.search(t)), None)
-            hit_added = next(((f, t) for f, t in c.added if pat.search(t)), None)
-            if hit_removed and not any(pat.search(t) for _, t in c.added):
-                c.add(5.0, f"-{hit_removed[1].strip()[:120]}  ({hit_removed[0]})")
-            elif hit_added:
-                c.add(3.5, f"+{hit_added[1].strip()[:120]}  ({hit_added[0]})")
-            elif hit_removed:
-                c.add(2.0, f"-{hit_removed[1].strip()[:120]}  ({hit_removed[0]})")
+        _score_line_symbols(c, line_symbols, finding.file)
+        _score_symbols(c, symbols)
         if dependency and any(DEP_FILES.search(f) for f in c.files):
             dep_line = next(((f, t) for f, t in c.added if DEP_FILES.search(f) and t.strip()), None)
             c.add(3.0, f"+{dep_line[1].strip()[:120]}  ({dep_line[0]})" if dep_line else "changes dependency files")
@@ -277,20 +261,55 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
             c.add(5.0, f"adds {finding.file} without changing its mode" if finding.file in c.created
                   else f"changes the mode of {finding.file}")
         if error_words:
-            overlap = {}
-            for f, t in c.added:
-                if f in c.created or _CI_CONFIG.search(f):
-                    continue  # whole new files and CI scripts echo every word of the build
-                common = _words(t) & error_words
-                if common:
-                    overlap.setdefault((f, t), len(common))
-            if overlap:
-                (f, t), n = max(overlap.items(), key=lambda kv: kv[1])
-                c.add(min(3.0, 1.0 + 0.5 * (len(overlap) + n)), f"+{t.strip()[:120]}  ({f})")
+            _score_error_overlap(c, error_words)
         if c.files and all(_is_doc(f) for f in c.files):
             c.score *= 0.2  # a docs-only change rarely breaks a build
         if c.sha in roots and len(commits) > 1:
             c.score *= 0.4  # the first commit "adds" everything; CI was green after it at some point
+
+
+def _sym_pattern(sym: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(sym)}(?![\w])")
+
+
+def _score_line_symbols(c: Commit, line_symbols: list[str], file: str | None) -> None:
+    """A definition the implicated line uses, changed (not created) by this commit elsewhere."""
+    for sym in line_symbols:
+        pat = _sym_pattern(sym)
+        rem = next(((f, t) for f, t in c.removed if pat.search(t) and f not in c.created), None)
+        add = next(((f, t) for f, t in c.added if pat.search(t) and f not in c.created and f != file), None)
+        if rem and add:
+            c.add(4.5, f"+{add[1].strip()[:120]}  ({add[0]})")
+        elif rem:
+            c.add(4.0, f"-{rem[1].strip()[:120]}  ({rem[0]})")
+
+
+def _score_symbols(c: Commit, symbols: list[str]) -> None:
+    """A symbol the error names: removed outright weighs most, then added, then reworded."""
+    for sym in symbols:
+        pat = _sym_pattern(sym)
+        hit_removed = next(((f, t) for f, t in c.removed if pat.search(t)), None)
+        hit_added = next(((f, t) for f, t in c.added if pat.search(t)), None)
+        if hit_removed and not any(pat.search(t) for _, t in c.added):
+            c.add(5.0, f"-{hit_removed[1].strip()[:120]}  ({hit_removed[0]})")
+        elif hit_added:
+            c.add(3.5, f"+{hit_added[1].strip()[:120]}  ({hit_added[0]})")
+        elif hit_removed:
+            c.add(2.0, f"-{hit_removed[1].strip()[:120]}  ({hit_removed[0]})")
+
+
+def _score_error_overlap(c: Commit, error_words: set[str]) -> None:
+    """Added lines sharing words with the error text; the best-matching line is quoted."""
+    overlap: dict[tuple[str, str], int] = {}
+    for f, t in c.added:
+        if f in c.created or _CI_CONFIG.search(f):
+            continue  # whole new files and CI scripts echo every word of the build
+        common = _words(t) & error_words
+        if common:
+            overlap.setdefault((f, t), len(common))
+    if overlap:
+        (f, t), n = max(overlap.items(), key=lambda kv: kv[1])
+        c.add(min(3.0, 1.0 + 0.5 * (len(overlap) + n)), f"+{t.strip()[:120]}  ({f})")
 
 
 _RUN_COST = ("resource", "timeout")
@@ -329,7 +348,7 @@ def find_culprit(root: Path, finding: Finding, since: str | None = None, last_gr
     blame: dict[str, int] = {}
     if finding.file and finding.line and finding.file in tracked:
         blame = _blame(root, base, finding.file, finding.line)
-    line_symbols = _line_symbols(root, finding.file, finding.line) if blame else []
+    line_symbols = _line_symbols(root, finding.file, finding.line) if blame and finding.file and finding.line else []
     roots = frozenset(gitcli.text(root, "rev-list", "--max-parents=0", "HEAD", check=False).split()) if base is None else frozenset()
     _score(commits, finding, paths, blame, _symbols(finding), line_symbols, roots)
     ranked = sorted(commits, key=lambda c: (-c.score, c.order))

@@ -240,7 +240,7 @@ def _sarif_rule(f: Finding, rule) -> dict[str, Any]:  # type: ignore[no-untyped-
         out["help"] = {"text": rule.doc, "markdown": rule.doc}
         out["helpUri"] = RULE_DOCS.format(code=rule.code)
         out["defaultConfiguration"] = {"level": _LEVEL.get(rule.severity, "warning")}
-        props: dict[str, Any] = {"category": rule.category, "tags": [rule.category, rule.ecosystem]}
+        props: dict[str, Any] = {"category": rule.category, "tags": list(dict.fromkeys([rule.category, rule.ecosystem]))}
         if rule.category == "security":
             props["security-severity"] = _SECURITY_SEVERITY.get(rule.severity, "5.0")
         out["properties"] = props

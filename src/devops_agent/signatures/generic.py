@@ -61,14 +61,15 @@ RULES = [
     Rule(
         code="GEN-ANNOT-001",
         name="ci-error-annotation",
-        category="unknown",
+        category="configuration",
         severity="medium",
         pattern=rx(r"^(?:##\[error\]|::error(?: [^:\n]{0,300})?::)(?P<message>\S[^\n]{0,400})"),
         annotated=True,
         title="CI error: {message}",
         doc=_DOC.format(
             what="An error annotation written by a CI action or the runner (`##[error]...` in GitHub "
-            "Actions' raw log, `::error::` workflow commands).",
+            "Actions' raw log, `::error::` workflow commands). Categorised as configuration: such messages "
+            "are about the workflow's own inputs (artifacts, credentials, required checks), not a tool's output.",
             example="##[error]Unable to download artifact(s): Artifact not found for name: wheels-py3_10",
         ),
         priority=45,

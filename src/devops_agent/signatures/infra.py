@@ -28,6 +28,11 @@ def _not_a_retry(m: re.Match[str], win: Window) -> Extract | None:
     return None if _RETRY.search(text) else Extract()
 
 
+# `host:port`, curl's `host port N`, urllib3's `HTTPSConnectionPool(host='x', port=443)`
+_HOST = re.compile(
+    r"(?P<host>(?:\d{1,3}\.){3}\d{1,3}|[\w.-]+\.[a-z]{2,})(?::| port )(?P<port>\d{1,5})"
+    r"|\bhost='(?P<host2>[^'\s]{1,200})', port=(?P<port2>\d{1,5})"
+)
 _DETAIL = re.compile(r"reason: |request to |(?:\d{1,3}\.){3}\d{1,3}:\d+|https?://")
 
 
@@ -38,16 +43,16 @@ def _network(m: re.Match[str], win: Window) -> Extract | None:
     if _RETRY.search(text):
         return None
     data: dict[str, object] = {}
-    host = re.search(r"(?P<host>(?:\d{1,3}\.){3}\d{1,3}|[\w.-]+\.[a-z]{2,})(?::| port )(?P<port>\d{2,5})", text)
+    host = _HOST.search(text)
     primary = None
     if not host or not _DETAIL.search(text):
         for n, later in win.after(6):
             if _DETAIL.search(later) and re.search(r"ECONN|ETIMEDOUT|refused|reset|timed out|unreachable", later, re.I):
                 primary = n
-                host = re.search(r"(?P<host>(?:\d{1,3}\.){3}\d{1,3}|[\w.-]+\.[a-z]{2,})(?::| port )(?P<port>\d{2,5})", later)
+                host = _HOST.search(later)
                 break
     if host:
-        data.update(host=host["host"], port=host["port"])
+        data.update(host=host["host"] or host["host2"], port=host["port"] or host["port2"])
     return Extract(primary=primary, data=data)
 
 
@@ -102,7 +107,9 @@ _PERM = rx(
     r"Resource not accessible by integration|is not authorized to perform:|AccessDenied(?:Exception)?\b"
     r"|Permission to \S+ denied to|Bad credentials|\b(?:HTTP|status|code):? ?(?:401|403)\b.{0,40}(?:Unauthori[sz]ed|Forbidden)"
     r"|The requested URL returned error: 40[13]\b|denied: requested access to the resource is denied"
+    r"|fatal: detected dubious ownership in repository"
 )
+_DEPENDABOT = rx(r"Dependabot encountered '?\d+'? error\(s\) during execution|Dependabot encountered an error performing the update")
 
 RULES = [
     Rule(
@@ -245,16 +252,35 @@ RULES = [
     Rule(
         code="INF-PERM-001", name="access-denied", category="permission", severity="high",
         pattern=_PERM, priority=76, confidence=0.8, ecosystem=_ECO,
-        grep="not accessible by integration|not authorized to perform|AccessDenied|Permission to|Bad credentials|40[13]|access to the resource is denied",
+        grep="not accessible by integration|not authorized to perform|AccessDenied|Permission to|Bad credentials|40[13]|access to the resource is denied|dubious ownership",
         title="Access denied by a service the job calls",
         root_cause="A service refused the job's credentials: the token or role lacks the permission the step needs.",
         suggestion="Grant the job's token or role the missing permission (workflow `permissions:`, IAM policy), or use the right secret.",
         doc=_doc(
             "An API or registry refused the job: `Resource not accessible by integration` (GitHub token scope), "
-            "`is not authorized to perform: s3:PutObject` (cloud IAM), `Bad credentials`, HTTP 401/403.",
+            "`is not authorized to perform: s3:PutObject` (cloud IAM), `Bad credentials`, HTTP 401/403; git's "
+            "`detected dubious ownership` (the checkout belongs to another user than the one running git).",
             "The token or role the job runs with does not have the permission, expired, or belongs to another account.",
             "gh: Resource not accessible by integration (HTTP 403)",
             "Add the permission to the workflow's `permissions:` block or the cloud role's policy, or fix the secret.",
+        ),
+    ),
+    Rule(
+        code="GHA-DEP-001", name="dependabot-update-failed", category="dependency", severity="medium",
+        pattern=_DEPENDABOT, annotated=False, priority=62, confidence=0.7, ecosystem="github",
+        grep="Dependabot encountered",
+        title="Dependabot could not perform the update",
+        root_cause="Dependabot's update job reported errors (see its error table: the dependency could not be updated or resolved).",
+        suggestion="Read Dependabot's error table above the line; fix the manifest/lockfile or the dependabot.yml configuration it names.",
+        doc=_doc(
+            "A Dependabot job (version or security update) failed: `Dependabot encountered '1' error(s) during "
+            "execution`, followed by a table of error types and details.",
+            "Dependabot could not resolve or update a dependency (an unsatisfiable constraint, a private registry "
+            "without credentials, an update that is not needed), or its configuration is wrong.",
+            "Dependabot encountered '1' error(s) during execution, please check the logs for more details.\n"
+            "##[error]Dependabot encountered an error performing the update",
+            "Act on the error type in the table: fix the dependency constraint or registry credentials in "
+            "dependabot.yml, or close the update when it is not needed.",
         ),
     ),
 ]

@@ -242,7 +242,7 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
     return Finding(
         rule=rule.code,
         title=title,
-        category=rule.category,
+        category=rule.category if rule.category != "unknown" else _category_of_command(step),
         severity=rule.severity,
         confidence=max(0.01, min(0.99, conf)),
         evidence=evidence,
@@ -272,6 +272,34 @@ def _calibrated(conf: float, lead: Candidate, failing: int | None, rank: int) ->
     if rank > 0:
         conf *= 0.5
     return conf
+
+
+# What a failing command is for, when no signature says what kind of failure it was: a generic
+# error line under `yarn prettier-check` is a format failure, under `mypy` a type-check failure.
+_COMMAND_KINDS = (
+    ("format", re.compile(r"\b(?:prettier|black|ruff format|gofmt|rustfmt|cargo fmt|clang-format|spotless\w*|ktfmt|"
+                          r"isort|autopep8|yapf)\b|[-_:]?(?:format|fmt)(?:[-_:]?check)?\b", re.I)),
+    ("type-check", re.compile(r"\b(?:tsc|vue-tsc|mypy|pyright|pytype|type-?check|typecheck|flow check)\b", re.I)),
+    ("lint", re.compile(r"\b(?:eslint|ruff(?: check)?|flake8|pylint|golangci-lint|clippy|checkstyle|stylelint|shellcheck|"
+                        r"hadolint|detekt|ktlint|rubocop|\w*lint)\b", re.I)),
+    ("security", re.compile(r"\b(?:bandit|npm audit|pnpm audit|yarn audit|pip-audit|cargo audit|trivy|snyk|gosec)\b", re.I)),
+    ("test", re.compile(r"\b(?:pytest|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|yarn|pnpm) (?:run )?test|"
+                        r"unittest|rspec|phpunit|ctest|tox|nox|mvn\S* (?:\S+ )*(?:test|verify)|gradlew? (?:\S+ )*test)\b", re.I)),
+    ("dependency", re.compile(r"\b(?:pip3? install|npm (?:install|ci)|yarn install|pnpm install|poetry install|uv sync|"
+                              r"bundle install|go mod download|composer install)\b", re.I)),
+    ("compilation", re.compile(r"\b(?:make|cmake --build|ninja|cargo build|go build|javac|gcc|g\+\+|clang|msbuild|"
+                               r"(?:npm|yarn|pnpm) (?:run )?build)\b", re.I)),
+)
+
+
+def _category_of_command(step: Step | None) -> str:
+    if step is None:
+        return "unknown"
+    text = f"{step.command or ''}\n{step.name}"
+    for category, pattern in _COMMAND_KINDS:
+        if pattern.search(text):
+            return category
+    return "unknown"
 
 
 def _context(sc: Scan, lineno: int, before: int = CONTEXT_BEFORE, after: int = CONTEXT_AFTER) -> tuple[Evidence, ...]:
@@ -329,7 +357,7 @@ def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  
     return Finding(
         rule="GEN-STEP-001",
         title=f"Step '{step.name[:80]}' failed{code}",
-        category="unknown",
+        category=_category_of_command(step),
         severity="medium",
         confidence=0.2,
         evidence=evidence,

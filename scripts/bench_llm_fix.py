@@ -19,19 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from bench_oracle import BENCH, CASES, build_case, run_in_worktree  # noqa: E402
-from chat_server import ChatServer  # noqa: E402
 from llm_oracle_server import Oracle  # noqa: E402
 
+from bench_oracle import CASES, add_tools_to_path, build_case, run_in_worktree  # noqa: E402
+from chat_server import ChatServer  # noqa: E402
 from devops_agent.diagnose import diagnose_path  # noqa: E402
 from devops_agent.fix.llm_fixer import Validation, propose_fix  # noqa: E402
 from devops_agent.llm_client import LLMClient  # noqa: E402
 from devops_agent.llm_settings import LLMSettings  # noqa: E402
-
-
-def _tools_path() -> None:
-    extra = [BENCH / ".venv" / "bin", BENCH / ".tools" / "node_modules" / ".bin", Path.home() / ".cargo" / "bin"]
-    os.environ["PATH"] = os.environ["PATH"] + ":" + ":".join(str(d) for d in extra)
 
 
 def run_case(case: Path, oracle: Oracle, server: ChatServer, work: Path) -> tuple[bool, str, float]:
@@ -59,7 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args()
-    _tools_path()
+    add_tools_to_path()
     oracle = Oracle(CASES)
     cases = [c for c in oracle.cases if tomllib.loads((c / "case.toml").read_text()).get("fixable")]
     if args.only:

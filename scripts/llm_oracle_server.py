@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from bench_oracle import CASES, build_case, oracle_answer  # noqa: E402
+from bench_oracle import CASES, add_tools_to_path, build_case, oracle_answer  # noqa: E402
 from chat_server import ChatServer, Reply  # noqa: E402
 
 
@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--cases", type=Path, default=CASES)
     args = ap.parse_args()
+    add_tools_to_path()
     server = ChatServer(Oracle(args.cases), port=args.port)
     with server:
         print(server.api_base, flush=True)

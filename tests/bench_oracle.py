@@ -16,6 +16,13 @@ BENCH = Path(os.environ.get("DEVOPS_AGENT_BENCH", "/work/shared/bench"))
 CASES = BENCH / "public" / "cases"
 
 
+def add_tools_to_path() -> None:
+    """The bench's pinned tools (ruff, black, tsc, cargo ...) on PATH, as run_bench.py does; the
+    reference fixes of the lint/format cases run them."""
+    extra = [BENCH / ".venv" / "bin", BENCH / ".tools" / "node_modules" / ".bin", Path.home() / ".cargo" / "bin"]
+    os.environ["PATH"] = os.environ["PATH"] + ":" + ":".join(str(d) for d in extra)
+
+
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
                           text=True).stdout

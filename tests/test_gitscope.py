@@ -173,3 +173,26 @@ def test_ten_thousand_commits(big_repo: tuple[Path, str]) -> None:
     elapsed = time.perf_counter() - started
     assert c is not None and c.commit == culprit, c
     assert elapsed < 10, "bounded work: recent commits only, not the whole history"
+
+
+def test_history_last_green_bounds_the_range(repo: Path, tmp_path: Path) -> None:
+    """A passing run recorded on a commit makes older commits unsuspected (through the CLI)."""
+    import json
+    import sys
+
+    old = commit(repo, "Shorter slugs", {"src/shop/text.py": "def slugify_title(title):\n    return title.lower()[:MAX]\n\n\nMAX = 8\n"})
+    env = {**os.environ, "DEVOPS_AGENT_HOME": str(tmp_path / "home")}
+    passing = tmp_path / "pass.log"
+    passing.write_text("Started by user admin\n[Pipeline] Start of Pipeline\n[Pipeline] sh\n+ pytest -q\n"
+                       "3 passed in 0.01s\n[Pipeline] End of Pipeline\nFinished: SUCCESS\n")  # a green Jenkins run
+    green = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(passing), "--repo", str(repo), "-f", "json"],
+                           capture_output=True, text=True, env=env)
+    assert json.loads(green.stdout)["status"] == "passed"
+    commit(repo, "Docs", {"README.md": "# shop\n\nmore\n"})
+    failing = tmp_path / "fail.log"
+    failing.write_text("$ pytest -q\nsrc/shop/text.py:2: AssertionError\nE   AssertionError: assert 'a-very-l' == 'a-very-long-title'\n"
+                       "FAILED tests/test_text.py::test_long - AssertionError\n1 failed in 0.02s\n")
+    out = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(failing), "--repo", str(repo), "-f", "json"],
+                         capture_output=True, text=True, env=env)
+    top = json.loads(out.stdout)["findings"][0]
+    assert top.get("culprit", {}).get("commit") != old, "the commit before the last green run is not a suspect"

@@ -110,10 +110,29 @@ def _with_culprit(diag: Diagnosis, root: Path, since: str | None) -> Diagnosis:
     from devops_agent.gitscope import find_culprit
 
     top = diag.findings[0]
-    culprit = find_culprit(root, top, since=since)
+    culprit = find_culprit(root, top, since=since, last_green=None if since else _last_green(root))
     if culprit is None:
         return diag
     return replace(diag, findings=(replace(top, culprit=culprit), *diag.findings[1:]))
+
+
+def _last_green(root: Path) -> str | None:
+    """The commit of the last passing run the history recorded for this repository and branch."""
+    from devops_agent import gitcli
+
+    try:
+        from devops_agent.store import Store
+
+        branch = gitcli.text(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() or None
+        with Store.open() as store:
+            row = store.conn.execute(
+                "SELECT commit_sha FROM runs WHERE repo = ? AND branch IS ? AND status = 'passed'"
+                " AND commit_sha IS NOT NULL ORDER BY id DESC LIMIT 1", (str(root), branch)).fetchone()
+    except Exception:  # noqa: BLE001 - the history only sharpens the search; never fail over it
+        return None
+    if row is None or not gitcli.ok(root, "merge-base", "--is-ancestor", row[0], "HEAD"):
+        return None
+    return str(row[0])
 
 
 def _with_rerun(diag: Diagnosis, root: Path | None, times: int) -> Diagnosis:

@@ -176,23 +176,25 @@ def test_ten_thousand_commits(big_repo: tuple[Path, str]) -> None:
 
 
 def test_history_last_green_bounds_the_range(repo: Path, tmp_path: Path) -> None:
-    """A passing run recorded on a commit makes older commits unsuspected (through the CLI)."""
+    """A passing run recorded on a commit makes it and older commits unsuspected (through the CLI)."""
     import json
     import sys
 
     old = commit(repo, "Shorter slugs", {"src/shop/text.py": "def slugify_title(title):\n    return title.lower()[:MAX]\n\n\nMAX = 8\n"})
     env = {**os.environ, "DEVOPS_AGENT_HOME": str(tmp_path / "home")}
-    passing = tmp_path / "pass.log"
-    passing.write_text("Started by user admin\n[Pipeline] Start of Pipeline\n[Pipeline] sh\n+ pytest -q\n"
-                       "3 passed in 0.01s\n[Pipeline] End of Pipeline\nFinished: SUCCESS\n")  # a green Jenkins run
-    green = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(passing), "--repo", str(repo), "-f", "json"],
-                           capture_output=True, text=True, env=env)
-    assert json.loads(green.stdout)["status"] == "passed"
-    commit(repo, "Docs", {"README.md": "# shop\n\nmore\n"})
+    commit(repo, "Test long titles", {"tests/test_text.py": "from shop.text import slugify_title\n\n\n"
+                                      "def test_long():\n    assert slugify_title('A very long title') == 'a very long title'\n"})
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(repo / "src")})
     failing = tmp_path / "fail.log"
-    failing.write_text("$ pytest -q\nsrc/shop/text.py:2: AssertionError\nE   AssertionError: assert 'a-very-l' == 'a-very-long-title'\n"
-                       "FAILED tests/test_text.py::test_long - AssertionError\n1 failed in 0.02s\n")
-    out = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(failing), "--repo", str(repo), "-f", "json"],
-                         capture_output=True, text=True, env=env)
-    top = json.loads(out.stdout)["findings"][0]
-    assert top.get("culprit", {}).get("commit") != old, "the commit before the last green run is not a suspect"
+    failing.write_text(f"$ python -m pytest -q\n{run.stdout}")
+    diagnose = [sys.executable, "-m", "devops_agent", "diagnose", str(failing), "--repo", str(repo), "-f", "json"]
+    before = json.loads(subprocess.run([*diagnose, "--no-history"], capture_output=True, text=True, env=env).stdout)
+    assert before["findings"][0]["culprit"]["commit"] == old, "without history the change to the code is the suspect"
+    from devops_agent.store import Store
+
+    with Store.open(tmp_path / "home" / "history.db") as store:  # CI was green on that commit
+        green = store.start_run("diagnose pass.log", repo=str(repo), branch="main", commit=old)
+        store.finish_run(green, 0, status="passed")
+    after = json.loads(subprocess.run(diagnose, capture_output=True, text=True, env=env).stdout)
+    assert after["findings"][0].get("culprit", {}).get("commit") != old

@@ -121,8 +121,10 @@ def _last_green(root: Path) -> str | None:
     from devops_agent import gitcli
 
     try:
-        from devops_agent.store import Store
+        from devops_agent.store import Store, default_path
 
+        if not default_path().is_file():
+            return None  # no history yet (or history disabled): never create one just to read it
         branch = gitcli.text(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip() or None
         with Store.open() as store:
             row = store.conn.execute(

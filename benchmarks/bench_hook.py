@@ -26,8 +26,8 @@ import time
 import tomllib
 from pathlib import Path
 
-# Kinds a static pre-push check can see, per the issue; others (tests, OOM, C/Java/TS/Rust
-# compilers, infrastructure) need the build itself.
+# Kinds a static pre-push check can see, per the issue (plus Python files that do not compile);
+# others (tests, OOM, C/Java/Rust compilers, infrastructure) need the build itself.
 PREDICTABLE = {"dependency", "lint", "format", "type-check", "security", "permission", "configuration", "runtime"}
 
 
@@ -66,7 +66,8 @@ def main() -> int:
                 cats = {f["category"] for f in doc["findings"]}
                 is_culprit = bool(meta.get("culprit_subject")) and subject == meta["culprit_subject"]
                 if is_culprit:
-                    if meta["category"] in PREDICTABLE or set(meta.get("also_ok", [])) & PREDICTABLE:
+                    python_syntax = meta["category"] == "compilation" and meta.get("ecosystem") == "python"
+                    if meta["category"] in PREDICTABLE or set(meta.get("also_ok", [])) & PREDICTABLE or python_syntax:
                         ok = ({meta["category"], *meta.get("also_ok", [])} & cats) and doc["verdict"] != "pass"
                         predictable += 1
                         flagged += bool(ok)

@@ -193,7 +193,7 @@ RULES = [
     Rule(
         code="INF-REG-001", name="service-unavailable", category="infrastructure", severity="medium",
         pattern=_REG, extract=_not_a_retry, priority=72, confidence=0.75, ecosystem=_ECO,
-        grep="429|50[0234]|toomanyrequests|rate limit",
+        grep="(HTTP|http|error|status|code|returned|E)[ :]{0,2}(429|50[0234])\\b|Too Many Requests|toomanyrequests|rate limit|Bad Gateway|Service Unavailable|Gateway Time|Internal Server Error",
         title="A registry or API refused the request (rate limit or server error)",
         root_cause="A package registry, container registry or API answered 429 (rate limited) or 5xx (server error).",
         suggestion="Re-run later, authenticate to raise the rate limit, or use a mirror/cache for the registry.",
@@ -252,7 +252,7 @@ RULES = [
     Rule(
         code="INF-PERM-001", name="access-denied", category="permission", severity="high",
         pattern=_PERM, priority=76, confidence=0.8, ecosystem=_ECO,
-        grep="not accessible by integration|not authorized to perform|AccessDenied|Permission to|Bad credentials|40[13]|access to the resource is denied|dubious ownership",
+        grep="not accessible by integration|not authorized to perform|AccessDenied|Permission to|Bad credentials|(HTTP|status|code|error)[: ]{0,2}40[13]\\b|Unauthori[sz]ed|Forbidden|access to the resource is denied|dubious ownership",
         title="Access denied by a service the job calls",
         root_cause="A service refused the job's credentials: the token or role lacks the permission the step needs.",
         suggestion="Grant the job's token or role the missing permission (workflow `permissions:`, IAM policy), or use the right secret.",

@@ -120,3 +120,21 @@ def test_grep_prefilter_admits_every_line_the_rule_matches(rule) -> None:
             matched += 1
             assert grep.search(raw), f"{rule.code}: grep prefilter misses {raw!r}"
     assert matched, f"{rule.code}: its fixture has no line the pattern matches"
+
+
+def test_grep_prefilters_pass_over_ordinary_chatter() -> None:
+    """The big-log prefilter must stay selective: ordinary progress lines (with GitHub timestamps,
+    whose digits once matched a bare '502') reach Python only through a real error word."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from bench_diagnose import CHATTER
+
+    from devops_agent.diagnose import matcher
+
+    lines = [f"2026-02-17T08:41:{i % 60:02d}.{5020000 + i * 4291:07d}Z {text}" for i, text in enumerate(CHATTER * 30)]
+    lines = [ln for ln in lines if not re.search(r"error|fail", ln, re.I)]  # chatter that mentions errors may pass
+    for pattern in matcher().prefilters:
+        hits = [ln for ln in lines if re.search(pattern, ln)]
+        assert not hits, f"prefilter {pattern!r} passes ordinary lines such as {hits[0]!r}"

@@ -143,6 +143,11 @@ GREP_ANSI = "(\x1b\\[[0-9;]*[mK])*"
 GREP_ERROR_COLON = "error" + GREP_ANSI + "( ?(\\[E[0-9]{4}\\]|TS[0-9]{3,5}|C[0-9]{4}))?" + GREP_ANSI + ":"
 
 
+def doc(what: str, why: str, example: str, fix: str) -> str:
+    """A rule's documentation in the fixed sections (the example is real tool output)."""
+    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
+
+
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile a rule pattern (a tiny helper so rule modules read well)."""
     return re.compile(pattern, flags)

@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 
 from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import doc as _doc
 
 _ECO = "infrastructure"
 _RETRY = re.compile(r"\bretry(?:ing)?\b|\bwill retry\b|\battempt \d+ of\b|\bretries left\b|\bbacking off\b", re.I)
 
 
-def _doc(what: str, why: str, example: str, fix: str) -> str:
-    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
 
 
 def _not_a_retry(m: re.Match[str], win: Window) -> Extract | None:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 
 from devops_agent.signatures.base import Extract, Rule, Window, rx
+from devops_agent.signatures.base import doc as _doc
 
 _ECO = "shell"
 
 
-def _doc(what: str, why: str, example: str, fix: str) -> str:
-    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
 
 
 _SHELLS = r"(?:/(?:usr/)?bin/)?(?:ba|da|z|k|a)?sh"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from devops_agent.signatures.base import doc  # noqa: F401 - shared by this package's rule modules
+
 ECO = "c"
 
 # Extensions of C-family sources and headers (gcc/clang/MSVC/nvcc/Objective-C/assembly).
@@ -14,5 +16,3 @@ SRC_EXT = r"(?:c|cc|cp|cpp|cxx|c\+\+|C|h|hh|hpp|hxx|h\+\+|H|inl|ipp|tcc|tpp|ixx|
 PROBE = re.compile(r"meson-private/|CMakeFiles/CMake(?:Tmp|Scratch)/|(?:^|/)conftest\.(?:c|cc|cpp|cxx)\b|/try_compile/")
 
 
-def doc(what: str, why: str, example: str, fix: str) -> str:
-    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"

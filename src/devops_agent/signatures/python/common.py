@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import Window
+from devops_agent.signatures.base import (
+    Window,
+    doc,  # noqa: F401 - shared by this package's rule modules
+)
 
 ECO = "python"
 
@@ -33,8 +36,6 @@ EXC_LINE = re.compile(
 )
 
 
-def doc(what: str, why: str, example: str, fix: str) -> str:
-    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"
 
 
 def is_project(path: str) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from devops_agent.signatures.base import doc  # noqa: F401 - shared by this package's rule modules
+
 ECO = "rust"
 
 
-def doc(what: str, why: str, example: str, fix: str) -> str:
-    return f"## What it means\n{what}\n\n## Why it fails\n{why}\n\n## Example\n```\n{example}\n```\n\n## Fix\n{fix}\n"

@@ -10,7 +10,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -400,7 +400,7 @@ def _error_line(message: str, hint: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and translate every outcome to a contract exit code."""
-    click_exception = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    click_exception: Any = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     debug = os.environ.get("DEVOPS_AGENT_DEBUG", "") not in ("", "0", "false")
     try:
         rv = app(args=argv, prog_name="devops-agent", standalone_mode=False)

@@ -37,48 +37,48 @@ def _models() -> dict[str, type[BaseModel]]:
         model_config = ConfigDict(frozen=True, extra="forbid")
 
     class Diagnose(Section):
-        max_findings: int = Field(5, ge=1, le=50, description="Findings reported per diagnosis.")
-        context_lines: int = Field(3, ge=0, le=20, description="Log lines shown around the evidence in text output.")
+        max_findings: int = Field(default=5, ge=1, le=50, description="Findings reported per diagnosis.")
+        context_lines: int = Field(default=3, ge=0, le=20, description="Log lines shown around the evidence in text output.")
 
     class History(Section):
-        enabled: bool = Field(True, description="Record runs in the local history database.")
+        enabled: bool = Field(default=True, description="Record runs in the local history database.")
 
     class Validate(Section):
         commands: list[str] = Field(default_factory=list, description="Commands a fix must pass in its worktree, after the failing step.")
-        timeout_s: float = Field(300.0, gt=0, description="Time limit per validation command, in seconds.")
+        timeout_s: float = Field(default=300.0, gt=0, description="Time limit per validation command, in seconds.")
 
     class Fix(Section):
-        branch_prefix: str = Field("devops-agent/fix-", min_length=1, description="Prefix of fix branches.")
+        branch_prefix: str = Field(default="devops-agent/fix-", min_length=1, description="Prefix of fix branches.")
 
     class Llm(Section):
-        enabled: bool = Field(True, description="Allow calls to a language model at all.")
-        model: str | None = Field(None, description="Any litellm model string, e.g. gpt-4o-mini or ollama/llama3.")
-        api_base: str | None = Field(None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
-        max_tokens: int = Field(1024, ge=1, description="Answer tokens asked for per call.")
-        timeout_s: float = Field(60.0, gt=0, description="Time limit per model call, in seconds.")
-        stream: bool = Field(False, description="Stream answers.")
-        context_tokens: int = Field(6000, ge=256, description="Token budget of the packed log/code context.")
-        max_attempts: int = Field(3, ge=1, le=10, description="Model fix attempts, each validated.")
-        cache: bool = Field(True, description="Answer identical requests from the local cache.")
-        budget_run_usd: float | None = Field(1.0, ge=0, description="Spend limit per run (USD); empty for none.")
-        budget_day_usd: float | None = Field(5.0, ge=0, description="Spend limit per day (USD).")
-        budget_run_tokens: int | None = Field(200_000, ge=0, description="Token limit per run.")
-        budget_day_tokens: int | None = Field(2_000_000, ge=0, description="Token limit per day.")
+        enabled: bool = Field(default=True, description="Allow calls to a language model at all.")
+        model: str | None = Field(default=None, description="Any litellm model string, e.g. gpt-4o-mini or ollama/llama3.")
+        api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp).")
+        max_tokens: int = Field(default=1024, ge=1, description="Answer tokens asked for per call.")
+        timeout_s: float = Field(default=60.0, gt=0, description="Time limit per model call, in seconds.")
+        stream: bool = Field(default=False, description="Stream answers.")
+        context_tokens: int = Field(default=6000, ge=256, description="Token budget of the packed log/code context.")
+        max_attempts: int = Field(default=3, ge=1, le=10, description="Model fix attempts, each validated.")
+        cache: bool = Field(default=True, description="Answer identical requests from the local cache.")
+        budget_run_usd: float | None = Field(default=1.0, ge=0, description="Spend limit per run (USD); empty for none.")
+        budget_day_usd: float | None = Field(default=5.0, ge=0, description="Spend limit per day (USD).")
+        budget_run_tokens: int | None = Field(default=200_000, ge=0, description="Token limit per run.")
+        budget_day_tokens: int | None = Field(default=2_000_000, ge=0, description="Token limit per day.")
 
     class Hook(Section):
-        warn: float = Field(0.5, ge=0, le=1, description="Risk at which the pre-push hook warns.")
-        block: float = Field(0.9, ge=0, le=1, description="Risk (and prediction confidence) at which it blocks.")
-        budget_s: float = Field(5.0, gt=0, description="Seconds for the project's checkers before the push goes through.")
+        warn: float = Field(default=0.5, ge=0, le=1, description="Risk at which the pre-push hook warns.")
+        block: float = Field(default=0.9, ge=0, le=1, description="Risk (and prediction confidence) at which it blocks.")
+        budget_s: float = Field(default=5.0, gt=0, description="Seconds for the project's checkers before the push goes through.")
 
     class Policy(Section):
         protected: list[str] = Field(default_factory=list, description="Globs of files fixes may not touch without --approve.")
         require_approval: list[str] = Field(default_factory=list, description="Finding categories whose fixes need --approve.")
-        allow_test_edits: bool = Field(False, description="Let fixes edit tests when the diagnosis blames the test itself.")
+        allow_test_edits: bool = Field(default=False, description="Let fixes edit tests when the diagnosis blames the test itself.")
 
     class Settings(Section):
         diagnose: Diagnose = Diagnose()
         history: History = History()
-        validate_: Validate = Field(Validate(), alias="validate")
+        validate_: Validate = Field(default=Validate(), alias="validate")
         fix: Fix = Fix()
         llm: Llm = Llm()
         hook: Hook = Hook()

@@ -255,7 +255,7 @@ def _sarif_result(diag: Diagnosis, f: Finding, index: int) -> dict[str, Any]:
         text += f"\n{f.root_cause}"
     if f.suggestion:
         text += f"\nFix: {f.suggestion}"
-    log_locations = [
+    log_locations: list[dict[str, Any]] = [
         {
             "physicalLocation": {
                 "artifactLocation": {"uri": diag.source.name, "index": 0},

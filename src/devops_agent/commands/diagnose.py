@@ -97,8 +97,8 @@ def _with_code_under_test(diag: Diagnosis, root: Path) -> Diagnosis:
         return diag  # already in the code under test
     pattern = rf"^\s*(async\s+)?(def|class|function|fn|func|pub fn|export function)\s+{symbol}\b"  # git grep -E: POSIX ERE
     out = gitcli.text(root, "grep", "-n", "-E", "-I", pattern, "--", ".", check=False)
-    hits = [ln.split(":", 2) for ln in out.splitlines() if ln.count(":") >= 2]
-    hits = [(f, int(n)) for f, n, _ in hits if n.isdigit() and not _TEST_PATH.search(f)]
+    rows = [ln.split(":", 2) for ln in out.splitlines() if ln.count(":") >= 2]
+    hits = [(f, int(n)) for f, n, _ in rows if n.isdigit() and not _TEST_PATH.search(f)]
     if len(hits) != 1:
         return diag  # none or ambiguous: keep the test's location
     file, line = hits[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,16 +48,9 @@ def _from_commit(root: Path) -> dict[str, Any]:
 
 
 def token_for(platform: str) -> str:
-    try:
-        from devops_agent.credentials import get_token
-    except ImportError:  # pragma: no cover - credentials.py ships with the package
-        get_token = None
-    if get_token is not None:
-        return str(get_token(platform))
-    for name in ENV_TOKENS[platform]:
-        if os.environ.get(name):
-            return os.environ[name]
-    raise UsageError(f"no {platform} token", f"set {' or '.join(ENV_TOKENS[platform])}")
+    from devops_agent.credentials import get_token
+
+    return get_token(platform)
 
 
 def build_body(root: Path, base_ref: str | None, fix: dict[str, Any]) -> str:

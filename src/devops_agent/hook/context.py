@@ -106,7 +106,7 @@ def resolve(root: Path, spec: str | None, stdin_text: str | None) -> list[tuple[
     if spec:
         return [_parse_spec(root, spec)]
     if stdin_text and stdin_text.strip():
-        ranges = []
+        ranges: list[tuple[str | None, str]] = []
         for line in stdin_text.splitlines():
             parts = line.split()
             if len(parts) != 4:

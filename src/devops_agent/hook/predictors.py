@@ -165,7 +165,8 @@ def predict_missing_dependency(ctx: PushContext) -> Iterator[Prediction]:
         tree = _parse(new)
         if tree is None:
             continue
-        before = _imports(_parse(old)) if _parse(old) is not None else {}
+        old_tree = _parse(old)
+        before = _imports(old_tree) if old_tree is not None else {}
         before_top = {m.split(".")[0] for m in before}
         for module, line in _imports(tree).items():
             top = module.split(".")[0]

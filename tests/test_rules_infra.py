@@ -90,3 +90,47 @@ def test_registry_5xx_and_429() -> None:
 def test_no_false_positives_on_ordinary_lines() -> None:
     for code in ("INF-DNS-001", "INF-NET-001", "INF-REG-001", "INF-OOM-001", "INF-DISK-001"):
         assert rule_matches(_rule(code), ORDINARY) == [], code
+
+
+def test_error_chain_leads_with_its_head_line() -> None:
+    """uv/cargo/anyhow chains: `error: X` then `  Caused by: Y`; the head states what failed.
+    Lines 25-40 of the public pytorch log pytorch-uv_python_download_failed (BSD-3-Clause, verbatim)."""
+    from pathlib import Path
+
+    from devops_agent.diagnose import diagnose_path
+
+    src = Path(__file__).parent.parent.parent / "shared" / "datasets" / "pytorch" / "logs" / "pytorch-uv_python_download_failed.log"
+    if not src.is_file():
+        import pytest
+
+        pytest.skip("needs ../shared/datasets")
+    diag = diagnose_path(str(src))
+    top = diag.findings[0]
+    assert top.category == "infrastructure"
+    assert top.evidence[0].text.startswith("error: Error while fetching remote python downloads json")
+
+
+def test_a_retried_fetch_is_decided_by_its_last_attempt(tmp_path) -> None:
+    """Real git output from two fetch attempts of a missing ref (as checkout actions retry); the
+    GitHub chrome around them is written by hand."""
+    import subprocess
+
+    from devops_agent.diagnose import diagnose_path
+
+    bare, repo = tmp_path / "b.git", tmp_path / "r"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "remote", "add", "origin", str(bare)], check=True)
+    outs = [subprocess.run(["git", "-C", str(repo), "fetch", "origin", "refs/tags/ciflow/190903"],
+                           capture_output=True, text=True).stderr.strip() for _ in range(2)]
+    lines = ["##[group]Fetching the repository"]
+    for i, out in enumerate(outs, 1):
+        lines += ["[command]/usr/bin/git fetch origin refs/tags/ciflow/190903", f"##[error]{out}"]
+        if i == 1:
+            lines.append("The process '/usr/bin/git' failed with exit code 128")
+    lines += ["##[endgroup]", "##[error]The process '/usr/bin/git' failed with exit code 128"]
+    log = tmp_path / "checkout.log"
+    log.write_text("".join(f"2026-07-29T04:36:{i:02d}.0000000Z {ln}\n" for i, ln in enumerate(lines)))
+    top = diagnose_path(str(log)).findings[0]
+    assert top.rule == "INF-GIT-001"
+    assert top.evidence[0].line == 6, "the second (final) attempt leads"

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from devops_agent.logs.clean import message_of
 from devops_agent.logs.read import LogSource, open_sources
 from devops_agent.matcher import Matcher
 from devops_agent.models import Diagnosis, Evidence, Finding, LogInfo, Step
@@ -212,6 +213,8 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
            failing: int | None = None) -> Finding:
     best_score = max(c.score for c in group)
     lead = min((c for c in group if c.score == best_score), key=lambda c: c.primary)
+    if lead.rule.category == "infrastructure":
+        lead = _final_attempt(sc, group, lead)
     rule = lead.rule
     lines: list[int] = [lead.primary]
     for n in (lead.lineno, *lead.extract.evidence):
@@ -257,6 +260,17 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
         context=context,
         data={**values, "count": len(group), "rule_fix": rule.fix},
     )
+
+
+_ATTEMPT_MASK = re.compile(r"\d+")
+
+
+def _final_attempt(sc: Scan, group: list[Candidate], lead: Candidate) -> Candidate:
+    """An infrastructure error printed again and again (a retried fetch, a re-tried checkout) is
+    decided by its last attempt: lead with the last repetition of the lead's message."""
+    key = _ATTEMPT_MASK.sub("#", message_of(sc.lines.get(lead.primary, "")))
+    same = [c for c in group if _ATTEMPT_MASK.sub("#", message_of(sc.lines.get(c.primary, ""))) == key]
+    return max(same, key=lambda c: c.primary) if len(same) > 1 else lead
 
 
 def _calibrated(conf: float, lead: Candidate, failing: int | None, rank: int) -> float:

@@ -22,9 +22,26 @@ _RETRY = re.compile(r"\bretry(?:ing)?\b|\bwill retry\b|\battempt \d+ of\b|\bretr
 
 
 
+_CAUSED_BY = re.compile(r"^\s*Caused by:")
+_HEAD_ERROR = re.compile(r"^\s*(?:error|Error|ERROR)(?:\[[^\]]{1,20}\])?: \S")
+
+
+def _chain_head(win: Window) -> int | None:
+    """In an error chain (``error: X`` / ``  Caused by: Y``, as uv, cargo and anyhow print it), the
+    head states what failed; the network cause is its evidence."""
+    if not _CAUSED_BY.match(win.text(win.lineno) or ""):
+        return None
+    for n, text in win.before(12):
+        if _HEAD_ERROR.match(text):
+            return n
+        if not (_CAUSED_BY.match(text) or text.startswith((" ", "\t"))):
+            return None
+    return None
+
+
 def _not_a_retry(m: re.Match[str], win: Window) -> Extract | None:
     text = win.text(win.lineno) or ""
-    return None if _RETRY.search(text) else Extract()
+    return None if _RETRY.search(text) else Extract(primary=_chain_head(win))
 
 
 # `host:port`, curl's `host port N`, urllib3's `HTTPSConnectionPool(host='x', port=443)`

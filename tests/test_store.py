@@ -170,3 +170,19 @@ def test_fts_query_is_safe_for_any_text() -> None:
     with Store.open(":memory:") as store:
         assert store.search_findings(q) == []
         assert store.search_findings('"unbalanced') == []  # malformed FTS syntax falls back to words
+
+
+def test_history_path_setting_moves_the_database(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text("[history]\npath = 'db/mine.db'\n")
+    env = {**os.environ, "DEVOPS_AGENT_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-m", "devops_agent", "diagnose", str(EXAMPLE), "-f", "json"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (home / "db" / "mine.db").is_file() and not (home / "history.db").exists()
+    elsewhere = tmp_path / "abs.db"
+    env["DEVOPS_AGENT_HISTORY_PATH"] = str(elsewhere)
+    listing = subprocess.run([sys.executable, "-m", "devops_agent", "history", "--json"],
+                             capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert listing.returncode == 0 and json.loads(listing.stdout) == [] and elsewhere.is_file()

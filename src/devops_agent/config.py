@@ -42,6 +42,7 @@ def _models() -> dict[str, type[BaseModel]]:
 
     class History(Section):
         enabled: bool = Field(default=True, description="Record runs in the local history database.")
+        path: str | None = Field(default=None, description="History database file (relative: under the home dir); unset: history.db in the home dir.")
 
     class Validate(Section):
         commands: list[str] = Field(default_factory=list, description="Commands a fix must pass in its worktree, after the failing step.")

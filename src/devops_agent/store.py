@@ -38,9 +38,12 @@ def now() -> str:
 
 
 def default_path() -> Path:
+    """``[history] path`` (resolved from the current directory's settings), else home/history.db."""
+    from devops_agent.config import load_settings
     from devops_agent.paths import home_dir
 
-    return home_dir() / "history.db"
+    configured = load_settings(None, {}).history.path
+    return home_dir() / Path(configured).expanduser() if configured else home_dir() / "history.db"
 
 
 class Store:

@@ -528,3 +528,18 @@ def test_fixer_registry_codes_and_applicability():
     for code in ("PY-DEP-001", "PY-DEP-002", "PY-DEP-003", "PY-IMP-001", "PY-RUN-001", "PY-RUN-002", "PY-SYN-001",
                  "PY-LINT-001", "PY-FMT-001", "PY-FMT-002", "JS-LINT-001", "JS-FMT-001", "SH-PERM-001"):
         assert [f for f in fixers_for(code) if "*" not in f.codes], code
+
+
+def test_policy_protected_path_from_devops_agent_toml_needs_approve(tmp_path, capsys):
+    repo = make_repo(tmp_path / "r", [{"scripts/build.sh": "#!/bin/sh\necho built\n",
+                                        "devops-agent.toml": '[policy]\nprotected = ["scripts/**"]\n'}])
+    log = failing_log(tmp_path, repo, "./scripts/build.sh")
+    before = snapshot(repo)
+    with pytest.raises(SystemExit) as exc:
+        main(["fix", str(log), "--repo", str(repo), "--apply"])
+    assert exc.value.code == 1 and "protected" in capsys.readouterr().err
+    assert snapshot(repo) == before
+    with pytest.raises(SystemExit) as exc:
+        main(["fix", str(log), "--repo", str(repo), "--apply", "--approve"])
+    assert exc.value.code == 0
+    assert git(repo, "ls-files", "-s", "scripts/build.sh").startswith("100755")

@@ -68,7 +68,11 @@ def commit_in_tree(tree: Path, paths: tuple[str, ...], executable: tuple[str, ..
 
 
 def branch_name(repo: Path, rule: str, commit: str) -> str:
-    base = f"{BRANCH_PREFIX}{rule.lower()}-{commit[:8]}"
+    """``[fix] branch_prefix`` + rule + commit, made unique."""
+    from devops_agent.config import Settings
+
+    prefix = Settings.resolve(repo=repo).fix.branch_prefix or BRANCH_PREFIX
+    base = f"{prefix}{rule.lower()}-{commit[:8]}"
     name, n = base, 1
     while gitcli.ok(repo, "show-ref", "--verify", "--quiet", f"refs/heads/{name}"):
         n += 1

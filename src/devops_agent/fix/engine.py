@@ -123,7 +123,7 @@ def _attempt(finding: Finding, fx: Fixer, diag: Diagnosis, repo: Path, log_lines
         if patch is None or patch.empty:
             return Attempt(finding.rule, fx.name, "no-patch", "the fixer found nothing it can change safely"), None
         reasons = guard.static_violations(patch, repo, category=finding.category,
-                                          policy=guard.load_policy(tree), approve=opts.approve)
+                                          policy=guard.load_policy(repo), approve=opts.approve)
         clash = sorted(set(patch.paths) & dirty_paths(repo)) if opts.commit else []
         if clash:
             return Attempt(finding.rule, fx.name, "refused", f"touches uncommitted changes in {', '.join(clash)}",
@@ -135,17 +135,17 @@ def _attempt(finding: Finding, fx: Fixer, diag: Diagnosis, repo: Path, log_lines
             return Attempt(finding.rule, fx.name, "rejected", "; ".join(reasons), patch), None
         if patch.applicability == "display-only":
             return Attempt(finding.rule, fx.name, "display-only", "shown, never applied", patch), None
-        return validate_in_tree(finding, fx.name, patch, diag, tree, log_lines, opts)
+        return validate_in_tree(finding, fx.name, patch, diag, tree, log_lines, opts, repo)
 
 
 def validate_in_tree(finding: Finding, fixer_name: str, patch: Patch, diag: Diagnosis, tree: Path,
-                     log_lines: tuple[str, ...], opts: FixOptions) -> tuple[Attempt, str | None]:
+                     log_lines: tuple[str, ...], opts: FixOptions, repo: Path) -> tuple[Attempt, str | None]:
     """Run the planned checks with ``patch`` applied in ``tree``; commit it there when they pass."""
     from devops_agent.fix.apply import commit_in_tree
 
     gitcli.git(tree, "add", "--", *patch.paths)
-    checks = plan_checks(tree, diag, finding, log_lines)
-    validation = run_checks(tree, checks, timeout=opts.timeout or validate_timeout(tree), report=opts.report)
+    checks = plan_checks(tree, diag, finding, log_lines, config_root=repo)
+    validation = run_checks(tree, checks, timeout=opts.timeout or validate_timeout(repo), report=opts.report)
     if not validation.ok:
         return Attempt(finding.rule, fixer_name, "failed", validation.reason, patch, validation), None
     commit = None

@@ -37,10 +37,10 @@ class Policy:
 
 
 def load_policy(root: Path) -> Policy:
-    """``[policy]`` of the resolved settings."""
-    from devops_agent.config import load_settings
+    """``[policy]`` of the resolved settings for the checkout at ``root``."""
+    from devops_agent.config import Settings
 
-    policy = load_settings(root).policy
+    policy = Settings.resolve(repo=root).policy
     return Policy(tuple(policy.protected), tuple(policy.require_approval))
 
 

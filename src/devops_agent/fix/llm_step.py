@@ -44,7 +44,7 @@ def llm_attempt(diag: Diagnosis, repo: Path, log_lines: tuple[str, ...], opts: F
             bad = guard.bandit_violations(patch, tree)
             if bad:
                 return Validation(False, "rejected: " + "; ".join(bad))
-            attempt, commit = validate_in_tree(top, "llm", patch, diag, tree, log_lines, opts)
+            attempt, commit = validate_in_tree(top, "llm", patch, diag, tree, log_lines, opts, repo)
         kept.update(attempt=attempt, commit=commit)
         tail = "\n".join(r.tail for r in attempt.validation.results if not r.ok) if attempt.validation else ""
         return Validation(attempt.outcome == "passed", f"{attempt.detail}\n{tail}".strip())

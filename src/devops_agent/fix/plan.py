@@ -28,13 +28,16 @@ class Check:
         return rows[-1].strip() if rows else self.command
 
 
-def plan_checks(root: Path, diag: Diagnosis, finding: Finding, log_lines: tuple[str, ...] = ()) -> list[Check]:
-    """The commands that must pass in the worktree for a patch to count as validated."""
+def plan_checks(root: Path, diag: Diagnosis, finding: Finding, log_lines: tuple[str, ...] = (),
+                config_root: Path | None = None) -> list[Check]:
+    """The commands that must pass in the worktree ``root`` for a patch to count as validated.
+
+    ``config_root`` is where the settings are resolved (the user's checkout; default ``root``)."""
     step = failing_command(diag, finding, log_lines)
     checks = _from_ci_config(root, diag, step) or _from_prompts(log_lines, step)
     if not checks and step:
         checks = [Check(diag.failing_step.name if diag.failing_step else "failing step", step, "log")]
-    extra = [Check(f"validate {i + 1}", c, "validate-config") for i, c in enumerate(validate_commands(root))]
+    extra = [Check(f"validate {i + 1}", c, "validate-config") for i, c in enumerate(validate_commands(config_root or root))]
     if not checks and not extra:
         checks = project_checks(root)
     seen = {c.command for c in checks}
@@ -66,16 +69,18 @@ def _from_prompts(log_lines: tuple[str, ...], step: str | None) -> list[Check]:
 
 
 def validate_commands(root: Path) -> list[str]:
-    """``[validate] commands`` of the resolved settings (devops-agent.toml, pyproject, env...)."""
-    from devops_agent.config import load_settings
-
-    return list(load_settings(root).validate.commands)
+    """``[validate] commands`` of the resolved settings (devops-agent.toml, pyproject, user config, env)."""
+    return list(_settings(root).validate.commands)
 
 
-def validate_timeout(root: Path, default: float = 300.0) -> float:
-    from devops_agent.config import load_settings
+def validate_timeout(root: Path) -> float:
+    return float(_settings(root).validate.timeout_s)
 
-    return float(load_settings(root).validate.timeout_s or default)
+
+def _settings(root: Path):  # type: ignore[no-untyped-def]
+    from devops_agent.config import Settings
+
+    return Settings.resolve(repo=root)
 
 
 def project_checks(root: Path) -> list[Check]:

@@ -47,3 +47,23 @@ def test_without_a_keyring_nothing_is_written_and_the_error_names_both_ways(tmp_
 def test_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
     proc = cli("login", "bitbucket", "--with-token", env={}, stdin="x")
     assert proc.returncode == 2
+
+
+def test_a_locked_keyring_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    env = {**keyring_env(tmp_path), "PYTHON_KEYRING_BACKEND": "file_keyring.LockedKeyring"}
+    miss = lookup("gitlab", env)
+    assert "CredentialError: no gitlab token found" in miss.stderr and "GITLAB_TOKEN" in miss.stderr
+    assert "KeyringLocked" not in miss.stderr
+    proc = cli("login", "gitlab", "--with-token", env=env, stdin="glpat-zzz\n")
+    assert proc.returncode == 2 and "keyring refused the token" in proc.stderr and "GITLAB_TOKEN" in proc.stderr
+    assert "Traceback" not in proc.stderr and "glpat-zzz" not in proc.stderr
+
+
+def test_llm_error_names_the_provider_variables(tmp_path: Path) -> None:
+    miss = lookup("llm", {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "DEVOPS_AGENT_LLM_API_KEY": ""})
+    assert "DEVOPS_AGENT_LLM_API_KEY" in miss.stderr and "OPENAI_API_KEY" in miss.stderr
+
+
+def test_no_keyring_is_reported_before_any_prompt(tmp_path: Path) -> None:
+    proc = cli("login", "github", env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}, stdin="")
+    assert proc.returncode == 2 and "no usable keyring backend" in proc.stderr and "terminal" not in proc.stderr

@@ -365,7 +365,7 @@ def login(
     with_token: Annotated[bool, typer.Option("--with-token", help="Read the token from stdin instead of prompting.")] = False,
 ) -> None:
     """Store a token in the OS keyring (never in a plain file)."""
-    from devops_agent.credentials import run_login
+    from devops_agent.commands.login import run_login
 
     raise typer.Exit(run_login(kind.value, with_token))
 

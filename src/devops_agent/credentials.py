@@ -19,7 +19,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _check(kind: str) -> tuple[str, ...]:
+def check_kind(kind: str) -> tuple[str, ...]:
     if kind not in KINDS:
         raise UsageError(f"unknown credential kind {kind!r}", f"use one of: {', '.join(KINDS)}")
     return KINDS[kind]
@@ -42,7 +42,7 @@ def keyring_backend() -> tuple[object | None, str]:
 
 
 def get_token(kind: str) -> str:
-    names = _check(kind)
+    names = check_kind(kind)
     for name in names:
         value = os.environ.get(name)
         if value:
@@ -55,22 +55,20 @@ def get_token(kind: str) -> str:
             value = None
         if value:
             return value
+    provider = " (or the provider's own variable, e.g. OPENAI_API_KEY, which litellm reads)" if kind == "llm" else ""
     raise CredentialError(
         f"no {kind} token found",
-        f"set {' or '.join(names)}, or store one with `devops-agent login {kind}`"
-        + ("" if kr is not None else f" (note: {why})"),
+        f"set {' or '.join(names)}{provider}, or store one with `devops-agent login {kind}`"
+        + ("" if kr is not None else f"; note: {why}"),
     )
 
 
 def store_token(kind: str, token: str) -> str:
     """Save ``token`` in the keyring; return the backend's name. Never falls back to a file."""
-    _check(kind)
+    check_kind(kind)
     if not token.strip():
         raise UsageError("empty token", "paste the token, or pipe it with --with-token")
-    kr, why = keyring_backend()
-    if kr is None:
-        names = " or ".join(KINDS[kind])
-        raise CredentialError(f"cannot store the token: {why}", f"set {names} in your environment instead")
+    kr, why = usable_keyring(kind)
     try:
         kr.set_password(SERVICE, kind, token.strip())  # type: ignore[attr-defined]
     except Exception as exc:  # noqa: BLE001
@@ -79,17 +77,9 @@ def store_token(kind: str, token: str) -> str:
     return why
 
 
-def run_login(kind: str, with_token: bool) -> int:
-    import getpass
-    import sys
-
-    _check(kind)
-    if with_token:
-        token = sys.stdin.read().strip()
-    else:
-        if not sys.stdin.isatty():
-            raise UsageError("no terminal to prompt for the token", "pipe it in with --with-token")
-        token = getpass.getpass(f"{kind} token (input hidden): ").strip()
-    backend = store_token(kind, token)
-    sys.stdout.write(f"stored the {kind} token in the keyring ({backend})\n")
-    return 0
+def usable_keyring(kind: str) -> tuple[object, str]:
+    kr, why = keyring_backend()
+    if kr is None:
+        names = " or ".join(KINDS[kind])
+        raise CredentialError(f"cannot store the token: {why}", f"set {names} in your environment instead")
+    return kr, why

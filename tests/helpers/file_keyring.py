@@ -32,3 +32,24 @@ class FileKeyring(KeyringBackend):
         data = self._load()
         data.pop(f"{service}/{username}", None)
         self._path().write_text(json.dumps(data))
+
+
+class LockedKeyring(KeyringBackend):
+    """A backend that is present but refuses every operation, as a locked desktop keyring does."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        from keyring.errors import KeyringLocked
+
+        raise KeyringLocked("the collection is locked")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        from keyring.errors import PasswordSetError
+
+        raise PasswordSetError("the collection is locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        raise PasswordDeleteError("the collection is locked")

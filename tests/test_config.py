@@ -68,10 +68,11 @@ def test_env_lists_are_json(tmp_path: Path, monkeypatch) -> None:
         ("[hook]\nwarn = 0.5\nblokc = 0.9\n", "devops-agent.toml:3: unknown setting hook.blokc"),
         ("[hook]\n\nblock = 'high'\n", "devops-agent.toml:3: hook.block"),
         ("[nonsense]\nx = 1\n", "unknown section [nonsense]"),
-        ("[hook\nblock = 1\n", "invalid TOML"),
+        ("[hook\nblock = 1\n", "devops-agent.toml:1:6: invalid TOML: Expected ']'"),
+        ("[hook]\nwarn = 0.5\nblock = [\n", "devops-agent.toml:3: invalid TOML"),
         ("[diagnose]\nmax_findings = 0\n", "diagnose.max_findings"),
     ],
-    ids=["unknown-key", "wrong-type", "unknown-section", "bad-toml", "out-of-range"],
+    ids=["unknown-key", "wrong-type", "unknown-section", "bad-toml", "unterminated-toml", "out-of-range"],
 )
 def test_bad_config_names_file_line_and_problem(tmp_path: Path, text: str, needle: str) -> None:
     repo = _project(tmp_path, text)
@@ -111,3 +112,25 @@ def test_diagnose_respects_history_enabled(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "run" not in json.loads(out.stdout)
     assert not (home / "history.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "needle"),
+    [
+        ("DEVOPS_AGENT_HOOK_BLOCK", "high", "DEVOPS_AGENT_HOOK_BLOCK: hook.block"),
+        ("DEVOPS_AGENT_HOOK_BLOKC", "1", "DEVOPS_AGENT_HOOK_BLOKC: unknown setting hook.blokc"),
+        ("DEVOPS_AGENT_VALIDATE_COMMANDS", "[make", "DEVOPS_AGENT_VALIDATE_COMMANDS: not a JSON list"),
+    ],
+)
+def test_bad_environment_value_names_the_variable(tmp_path: Path, monkeypatch, name: str, value: str, needle: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings(tmp_path)
+    assert needle in str(err.value)
+
+
+def test_unknown_key_hint_lists_the_section_keys(tmp_path: Path) -> None:
+    repo = _project(tmp_path, "[fix]\nbranch = 'x'\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings(repo)
+    assert "[fix] knows: branch_prefix" in str(err.value)

@@ -139,9 +139,28 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}", "fix the file (see the line above)") from None
+        raise ConfigError(f"{path}:{_toml_position(path, str(exc))}: invalid TOML: {_toml_reason(str(exc))}",
+                          "fix that line (TOML syntax: https://toml.io)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}", "check the file's permissions and encoding") from None
+
+
+_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _toml_reason(message: str) -> str:
+    return _AT.sub("", message)
+
+
+def _toml_position(path: Path, message: str) -> str:
+    """``line:column`` from tomllib's message; the last line for an error at the end of the file."""
+    m = _AT.search(message)
+    if m and m.group(1):
+        return f"{m.group(1)}:{m.group(2)}"
+    try:
+        return str(max(1, len(path.read_text(encoding="utf-8").splitlines())))
+    except OSError:
+        return "1"
 
 
 def _env_layer() -> dict[str, Any]:
@@ -235,16 +254,25 @@ def _explain(exc: Any, sources: dict[str, str], files: dict[str, Path | None]) -
     label = sources.get(dotted) or next((v for k, v in sources.items() if k.startswith(section + ".")), "configuration")
     path = files.get(label)
     where = label
+    if label == "environment":
+        where = ENV_PREFIX + dotted.replace(".", "_").upper()
     if path is not None:
         line = _line_of(path, section, key)
         where = f"{path}:{line}" if line else str(path)
     if err["type"] == "extra_forbidden":
         what = f"unknown setting {dotted}" if key else f"unknown section [{section}]"
         hint = f"known sections: {', '.join(SECTIONS)}; see devops-agent.toml for every option"
+        if key and section in SECTIONS:
+            hint = f"[{section}] knows: {', '.join(_keys_of(section))}; see devops-agent.toml for every option"
     else:
         what = f"{dotted}: {err['msg']} (got {err.get('input')!r})"
         hint = "see devops-agent.toml for the expected type and default"
     return ConfigError(f"{where}: {what}", hint)
+
+
+def _keys_of(section: str) -> list[str]:
+    field = _models()["Settings"].model_fields["validate_" if section == "validate" else section]
+    return list(field.annotation.model_fields)  # type: ignore[union-attr]
 
 
 def _line_of(path: Path, section: str, key: str | None) -> int | None:

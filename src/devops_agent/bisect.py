@@ -97,11 +97,9 @@ def run_bisect(*, repo: Path | None, log: str | None, command: str | None, good:
                probe_timeout: float, budget: float, fmt: str) -> int:
     import json
 
-    from devops_agent.commands.diagnose import find_repo
+    from devops_agent.commands.diagnose import require_repo
 
-    root = find_repo(repo)
-    if root is None:
-        raise UsageError("not inside a git repository", "run from a checkout or pass --repo PATH")
+    root = require_repo(repo)
     if command is None:
         if log is None:
             raise UsageError("nothing to run", "pass the failing LOG (its failing step's command is used) or --command")

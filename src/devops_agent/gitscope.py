@@ -245,7 +245,7 @@ def _score(commits: list[Commit], finding: Finding, paths: list[str], blame: dic
             c.add(points * (0.6 if created else 1.0), "owns the implicated line" if dist == 0 else "owns a line next to it")
         for i, p in enumerate(paths):
             if p in c.files:
-                weight = 3.0 if i == 0 else (3.5 if finding.category == "test" and not _is_test(p) else 1.5)
+                weight = 3.0 if i == 0 else (3.5 if finding.category == "test" and not is_test_path(p) else 1.5)
                 c.add(weight * (0.3 if p in c.created and finding.line else 1.0), f"changes {p}")
         if finding.category in ("lint", "format") and finding.file and c.sha == last_touch.get(finding.file):
             c.add(2.0, f"last changed {finding.file}, which the checker rejects")
@@ -322,13 +322,14 @@ def _changed_code_run(c: Commit, paths: list[str]) -> None:
     the first added statement, not a comment, of the first such file.
     """
     for p in paths:
-        if p in c.files and p not in c.created and not _is_doc(p) and not _is_test(p):
+        if p in c.files and p not in c.created and not _is_doc(p) and not is_test_path(p):
             line = next((t for f, t in c.added if f == p and t.strip() and not t.strip().startswith(("#", "//"))), None)
             c.add(3.5, f"+{line.strip()[:120]}  ({p})" if line else f"changes {p}, which the failing step runs")
             return
 
 
-def _is_test(path: str) -> bool:
+def is_test_path(path: str) -> bool:
+    """Tests, specs and their folders in the common layouts (Python, JS/TS, Go, Rust)."""
     return bool(re.search(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]+$|_test\.\w+$|\.(?:test|spec)\.\w+$", path))
 
 

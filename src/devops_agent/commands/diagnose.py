@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,14 @@ def find_repo(repo: Path | None) -> Path | None:
             raise InputError(f"--repo {repo} is not a git repository", "pass the path of a git checkout, or omit --repo")
         return root
     return _git_root(Path.cwd())
+
+
+def require_repo(repo: Path | None) -> Path:
+    """Like :func:`find_repo`, for commands that cannot work without a checkout."""
+    root = find_repo(repo)
+    if root is None:
+        raise InputError("not inside a git repository", "run from a checkout or pass --repo PATH")
+    return root
 
 
 def _git_root(path: Path) -> Path | None:
@@ -81,24 +88,22 @@ def run_diagnose(
     return 0
 
 
-_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|spec|__tests__)/|(?:^|/)test_[^/]+$|_test\.\w+$|\.(?:test|spec)\.\w+$")
-
-
 def _with_code_under_test(diag: Diagnosis, root: Path) -> Diagnosis:
     """A failing test names the function it called; point the finding at that function's
     definition in the project's (non-test) code, where the regression most likely is."""
     from devops_agent import gitcli
+    from devops_agent.gitscope import is_test_path
 
     top = diag.findings[0]
     symbol = top.data.get("symbol")
     if top.category != "test" or not isinstance(symbol, str) or not symbol.isidentifier():
         return diag
-    if top.file and not _TEST_PATH.search(top.file):
+    if top.file and not is_test_path(top.file):
         return diag  # already in the code under test
     pattern = rf"^\s*(async\s+)?(def|class|function|fn|func|pub fn|export function)\s+{symbol}\b"  # git grep -E: POSIX ERE
     out = gitcli.text(root, "grep", "-n", "-E", "-I", pattern, "--", ".", check=False)
     rows = [ln.split(":", 2) for ln in out.splitlines() if ln.count(":") >= 2]
-    hits = [(f, int(n)) for f, n, _ in rows if n.isdigit() and not _TEST_PATH.search(f)]
+    hits = [(f, int(n)) for f, n, _ in rows if n.isdigit() and not is_test_path(f)]
     if len(hits) != 1:
         return diag  # none or ambiguous: keep the test's location
     file, line = hits[0]

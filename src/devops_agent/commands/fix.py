@@ -7,7 +7,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from devops_agent.errors import InputError, NotDelivered
+from devops_agent.commands.diagnose import require_repo
+from devops_agent.errors import NotDelivered
 from devops_agent.models import Diagnosis, Finding
 
 MAX_LOG_LINES = 200_000
@@ -20,7 +21,7 @@ def run_fix(*, log: str, repo: Path | None, apply: bool, fmt: str, approve: bool
     from devops_agent.fix.engine import FixOptions, find_fix
     from devops_agent.fix.validate import rich_reporter
 
-    root = _require_repo(repo)
+    root = require_repo(repo)
     head = _head(root)
     diag, lines = _diagnose(log, root)
     report, close = rich_reporter("validate") if fmt == "text" or sys.stderr.isatty() else (None, lambda: None)
@@ -59,7 +60,7 @@ def run_undo(*, repo: Path | None, fmt: str = "text") -> int:
     from devops_agent.fix import audit
     from devops_agent.fix.apply import undo
 
-    root = _require_repo(repo)
+    root = require_repo(repo)
     state = undo(root)
     audit.event(root, "undo", branch=state.branch, commit=state.commit, patch_sha256=state.patch_sha256)
     if fmt == "json":
@@ -69,14 +70,6 @@ def run_undo(*, repo: Path | None, fmt: str = "text") -> int:
         sys.stdout.write(f"back on {state.previous}; deleted {state.branch}\n")
     return 0
 
-
-def _require_repo(repo: Path | None) -> Path:
-    from devops_agent.commands.diagnose import find_repo
-
-    root = find_repo(repo)
-    if root is None:
-        raise InputError("not inside a git repository", "run from a checkout or pass --repo PATH")
-    return root
 
 
 def _head(root: Path) -> str:

@@ -7,16 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from devops_agent.errors import InputError
-
-
-def _root(repo: Path | None) -> Path:
-    from devops_agent.commands.diagnose import find_repo
-
-    root = find_repo(repo)
-    if root is None:
-        raise InputError("not inside a git repository", "run from a checkout or pass --repo PATH")
-    return root
+from devops_agent.commands.diagnose import require_repo
 
 
 def run_check(*, repo: Path | None, range_spec: str | None, pre_push: bool, fmt: str,
@@ -25,7 +16,7 @@ def run_check(*, repo: Path | None, range_spec: str | None, pre_push: bool, fmt:
     from devops_agent.paths import home_dir
 
     started = time.perf_counter()
-    root = _root(repo)
+    root = require_repo(repo)
     settings = _hook_settings(root)
     budget = budget_s if budget_s is not None else settings["budget_s"]
     stdin_text = sys.stdin.read() if pre_push else None
@@ -152,12 +143,12 @@ def _print_text(doc: dict, reason: str) -> None:  # type: ignore[type-arg]
 def run_install(repo: Path | None, force: bool) -> int:
     from devops_agent.hook.install import install
 
-    sys.stdout.write(install(_root(repo), force=force) + "\n")
+    sys.stdout.write(install(require_repo(repo), force=force) + "\n")
     return 0
 
 
 def run_uninstall(repo: Path | None) -> int:
     from devops_agent.hook.install import uninstall
 
-    sys.stdout.write(uninstall(_root(repo)) + "\n")
+    sys.stdout.write(uninstall(require_repo(repo)) + "\n")
     return 0

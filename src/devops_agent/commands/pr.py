@@ -8,18 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from devops_agent import gitcli
-from devops_agent.errors import InputError, NotDelivered, UsageError
+from devops_agent.commands.diagnose import require_repo
+from devops_agent.errors import NotDelivered, UsageError
 
 ENV_TOKENS = {"github": ("GITHUB_TOKEN", "GH_TOKEN"), "gitlab": ("GITLAB_TOKEN",)}
 
-
-def _root(repo: Path | None) -> Path:
-    from devops_agent.commands.diagnose import find_repo
-
-    root = find_repo(repo)
-    if root is None:
-        raise InputError("not inside a git repository", "run from a checkout or pass --repo PATH")
-    return root
 
 
 def last_fix(root: Path, branch: str) -> dict[str, Any]:
@@ -91,7 +84,7 @@ def run_pr(*, repo: Path | None, base: str | None, draft: bool | None, remote: s
            platform: str | None, labels: list[str], title: str | None) -> int:
     from devops_agent.ship import forge
 
-    root = _root(repo)
+    root = require_repo(repo)
     branch = gitcli.text(root, "symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
     if not branch:
         raise UsageError("HEAD is detached", "check out the fix branch first")

@@ -107,3 +107,95 @@ def test_syntax_errors_from_bash_and_dash(tmp_path: Path) -> None:
     out, _ = shell(["bash", "-c", "if true; then echo x"], tmp_path)
     ((_, ext),) = matches("SH-SYN-001", out)
     assert ext.file is None and "unexpected end of file" in ext.data["message"]
+
+
+@pytest.fixture(scope="module")
+def crasher(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real native program that dies of SIGSEGV after printing a line."""
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc not installed")
+    d = tmp_path_factory.mktemp("crash")
+    (d / "crash.c").write_text('#include <stdio.h>\nint main(void) { volatile int *p = 0; puts("loading"); '
+                               "fflush(stdout); return *p; }\n")
+    subprocess.run(["gcc", "-O0", "-o", str(d / "crash"), str(d / "crash.c")], check=True, timeout=60)
+    return d / "crash"
+
+
+def test_segfault_reported_by_bash_names_the_script_line(tmp_path: Path, crasher: Path) -> None:
+    script = tmp_path / "smoke.sh"
+    script.write_text(f"#!/bin/bash\nset -e\necho smoke\n{crasher} --model tiny.bin\necho done\n")
+    script.chmod(0o755)
+    out, code = shell(["bash", "-c", "./smoke.sh"], tmp_path)
+    assert code == 139
+    ((_, ext),) = matches("SH-SIG-001", out + EXIT.format(code))
+    assert (ext.file, ext.line) == ("./smoke.sh", 4)
+    assert ext.data == {"signal": "SIGSEGV", "command": f"{crasher} --model tiny.bin"}
+
+
+def test_signal_named_by_python_and_by_dash(tmp_path: Path, crasher: Path) -> None:
+    import sys
+
+    out, code = shell([sys.executable, "-c", f"import subprocess; subprocess.run([{str(crasher)!r}], check=True)"], tmp_path)
+    assert code == 1
+    ((_, ext),) = matches("SH-SIG-001", out)  # "died with <Signals.SIGSEGV: 11>."
+    assert ext.data["signal"] == "SIGSEGV"
+    out, _ = shell(["sh", "-c", f"{crasher}; echo after"], tmp_path)  # dash: a bare "Segmentation fault"
+    ((_, ext),) = matches("SH-SIG-001", out)
+    assert ext.data["signal"] == "SIGSEGV"
+    bus = "import os, signal; os.kill(os.getpid(), signal.SIGBUS)"
+    out, code = shell(["bash", "-c", f"{sys.executable} -c '{bus}'; exit 1"], tmp_path)
+    ((_, ext),) = matches("SH-SIG-001", out)
+    assert ext.data["signal"] == "SIGBUS"
+
+
+@pytest.mark.parametrize("line, signal", [
+    # cargo test, a test that reads through a null pointer (captured with cargo 1.95)
+    ("  process didn't exit successfully: `/w/target/debug/deps/segcrate-37f7a8485903c674 --quiet` "
+     "(signal: 11, SIGSEGV: invalid memory reference)", "SIGSEGV"),
+    ("nn/test_pruning 1/1 failed! Received signal: SIGBUS", "SIGBUS"),
+    ("Aborted (core dumped)", "SIGABRT"),
+])
+def test_crash_signal_lines(line: str, signal: str) -> None:
+    ((_, ext),) = matches("SH-SIG-001", line)
+    assert ext.data["signal"] == signal
+
+
+@pytest.mark.parametrize("line", [
+    "Aborted!",
+    "the download was aborted by the user",
+    "Received signal: SIGTERM",  # a cancellation, not a crash
+    "handler for SIGSEGV installed",
+])
+def test_not_a_crash(line: str) -> None:
+    assert matches("SH-SIG-001", line) == []
+
+
+def _xtrace_repo(tmp_path: Path, body: str) -> tuple[str, int]:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    script = tmp_path / "check.sh"
+    script.write_text("#!/bin/bash\nset -euxo pipefail\n" + body)
+    script.chmod(0o755)
+    return shell(["./check.sh"], tmp_path)
+
+
+def test_script_exit_leads_with_the_message_it_echoed(tmp_path: Path) -> None:
+    out, code = _xtrace_repo(tmp_path, (
+        "touch schema_gen.py\n"
+        "st=$(git status --porcelain)\n"
+        'if [[ -n "$st" ]]; then\n'
+        '  echo "Generated files are out of date"\n  echo "git status --porcelain:"\n  echo "$st"\n  exit 3\nfi\n'))
+    assert code == 3
+    ((n, ext),) = matches("SH-EXIT-001", out)
+    lines = out.split("\n")
+    assert lines[ext.primary - 1] == "Generated files are out of date"
+    assert [lines[e - 1] for e in ext.evidence][:2] == ["git status --porcelain:", "?? check.sh"]
+    assert ext.data == {"message": "Generated files are out of date", "code": 3}
+
+
+def test_script_exit_without_a_message_is_not_claimed(tmp_path: Path) -> None:
+    out, code = _xtrace_repo(tmp_path, 'if [[ ! -f VERSION ]]; then\n  exit 1\nfi\n')
+    assert code == 1 and out.rstrip().endswith("+ exit 1")
+    assert matches("SH-EXIT-001", out) == []
+    # the message belongs to an earlier command, not to the exit: a non-echo trace sits between
+    out, code = _xtrace_repo(tmp_path, 'echo "starting"\nls >/dev/null\nexit 2\n')
+    assert code == 2 and matches("SH-EXIT-001", out) == []

@@ -20,7 +20,7 @@ from devops_agent.models import Diagnosis, Evidence, Finding, LogInfo, Step
 from devops_agent.paths_map import PathMapper
 from devops_agent.scan import Scan, scan
 from devops_agent.signatures import all_rules
-from devops_agent.signatures.base import Extract, Rule
+from devops_agent.signatures.base import STEP_WRAPPER_MESSAGE, Extract, Rule
 from devops_agent.signatures.window import LineWindow
 
 MAX_EVIDENCE = 8
@@ -29,6 +29,8 @@ IN_FAILING_STEP = 25
 OUTSIDE_FAILING_STEP = -35
 BASELINE_SEEN = -30  # the passing run printed the same line: not the cause
 BASELINE_NEW = 5
+SUPERSEDED = -30  # an exception Python reports as the cause of a later one
+AUXILIARY = -20  # an upload or cache side job's error
 
 _MATCHER: Matcher | None = None
 
@@ -179,7 +181,38 @@ def _score(c: Candidate, failing: int | None, sc: Scan) -> float:
         score += IN_FAILING_STEP if c.step == failing else OUTSIDE_FAILING_STEP
     if c.extract.file:
         score += 3
+    if _superseded(sc, c.primary):
+        score += SUPERSEDED
+    if _AUXILIARY.search(sc.lines.get(c.primary, "")):
+        score += AUXILIARY
     return score
+
+
+# Side jobs of a CI script that report their own failures and carry on: uploading test reports,
+# artifacts or metrics, checking or writing a build cache. Their errors (often access denied: a
+# fork's token) are real but rarely why the job failed.
+_AUXILIARY = re.compile(
+    r"\b(?:fail(?:ed|ure)? to (?:\w+ and )?upload|error (?:while )?uploading|upload(?:ing)? (?:\w+ )?(?:failed|error)"
+    r"|storage (?:write|read) check failed|(?:cache|metrics?|telemetry|stats) (?:upload|write|save|push)\w* (?:failed|error)"
+    r"|failed to (?:save|write|store|push) (?:the )?(?:build )?cache)\b",
+    re.I,
+)
+
+
+# Python prints a chain of exceptions cause first: the line before "The above exception was the
+# direct cause of the following exception:" is not what the program died of; the last one is.
+_CHAINED = re.compile(r"^(?:The above exception was the direct cause of the following exception:"
+                      r"|During handling of the above exception, another exception occurred:)")
+
+
+def _superseded(sc: Scan, lineno: int) -> bool:
+    for n in range(lineno + 1, lineno + 4):
+        text = sc.lines.get(n)
+        if text is None:
+            return False
+        if text.strip():
+            return bool(_CHAINED.match(text))
+    return False
 
 
 # -- findings ------------------------------------------------------------------------------------
@@ -342,30 +375,62 @@ def _fingerprint(code: str, title: str) -> str:
 
 # -- fallback and status -------------------------------------------------------------------------
 _WRAPPER = re.compile(
-    r"^(?:##\[error\]Process completed with exit code|ERROR: Job failed|Finished: |The command \".*\" exited with"
-    r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\])"
+    r"^(?:##\[error\]" + STEP_WRAPPER_MESSAGE + r"|ERROR: Job failed|Finished: |The command \".*\" exited with"
+    r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\]|##\[(?:start|end)-action )"
 )
+# Words a tool uses when it explains why it stopped. The fallback leads with the line of the
+# failing step's tail that says most of them ("refusing to run CI", "does not have a regression
+# test", "Received signal: SIGBUS"), not with whatever happened to be printed last.
+_FAILURE_WORDS = re.compile(
+    r"\b(?:errors?|fail(?:s|ed|ure|ures|ing)?|fatal|refus\w*|cannot|can't|could ?n[o']t|unable|denied|"
+    r"missing|not found|invalid|abort\w*|exceptions?|panic\w*|crash\w*|timed out|time ?out|killed|signal|"
+    r"unexpected|mismatch\w*|regressions?|violat\w*|forbidden|unauthori[sz]ed|not allowed|too (?:many|deep|large|long|old)|"
+    r"no such|does ?n[o']t|did ?n[o']t|is ?n[o']t|must|required|expected|wrong|incorrect|out of date|dirty|rejected|"
+    r"conflicts?|unsupported|deprecated)\b",
+    re.I,
+)
+# Lines that narrate rather than explain: shell traces, log-level chatter, environment dumps.
+_NARRATION = re.compile(r"^(?:\+{1,3} |(?:INFO|DEBUG|TRACE)\b|\[(?:INFO|DEBUG)\]|##\[(?:debug|notice|command)\]|"
+                        r"\s+[A-Z][A-Z0-9_]{1,60}: |shell: |env:$)")
+_FALLBACK_TAIL = 40
+
+
+def _informative(text: str) -> int:
+    words = {m.group(0).lower() for m in _FAILURE_WORDS.finditer(text)}
+    score = 2 * min(len(words), 3)
+    if re.search(r"\b(?:FAIL(?:ED|URE)?|ERROR|FATAL)\b", text):
+        score += 1
+    if _NARRATION.match(text):
+        score -= 3
+    return score
 
 
 def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  # type: ignore[no-untyped-def]
-    """No signature matched: cite the last informative lines of the failing step's output
-    (with a passing log at hand: the last lines the passing run did not print)."""
+    """No signature matched: cite the failing step's most telling line, among the last lines of
+    its output, that a tool prints when it gives up (with a passing log at hand: only the lines
+    the passing run did not print), with the lines around it."""
     if failing is None:
         return None
     step = sc.steps[failing]
-    picked: list[int] = []
+    tail: list[int] = []
     for n in range(step.end, step.start - 1, -1):
         text = sc.lines.get(n)
         if text is None or not text.strip() or _WRAPPER.match(text):
             continue
         if baseline is not None and not baseline.is_new(text):
             continue
-        picked.append(n)
-        if len(picked) >= 5:
+        tail.append(n)
+        if len(tail) >= _FALLBACK_TAIL:
             break
-    if not picked:
+    if not tail:
         return None
-    picked.reverse()
+    scores = {n: _informative(sc.lines[n]) for n in tail}
+    lead = max(tail, key=lambda n: (scores[n], n))  # the most telling line; among equals the latest
+    if scores[lead] <= 0:
+        picked = sorted(tail[:5])  # nothing stands out: the step's last lines, in order
+    else:
+        near = sorted((n for n in tail if n != lead), key=lambda n: (scores[n] < 0, abs(n - lead), n))[:4]
+        picked = [lead, *sorted(near)]
     evidence = tuple(Evidence(n, sc.lines[n]) for n in picked)
     code = f" with exit code {step.exit_code}" if step.exit_code is not None else ""
     return Finding(
@@ -373,10 +438,11 @@ def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  
         title=f"Step '{step.name[:80]}' failed{code}",
         category=_category_of_command(step),
         severity="medium",
-        confidence=0.2,
+        confidence=0.25 if scores[lead] > 0 else 0.2,
         evidence=evidence,
         step=step.name,
         command=step.command,
+        context=_context(sc, picked[0]),
         root_cause=f"The step '{step.name[:80]}' failed{code}; no known error signature matched its output.",
         suggestion="Read the step's last lines above; re-run the command locally to reproduce.",
         fingerprint=_fingerprint("GEN-STEP-001", step.name),

@@ -71,7 +71,6 @@ def run_undo(*, repo: Path | None, fmt: str = "text") -> int:
     return 0
 
 
-
 def _head(root: Path) -> str:
     from devops_agent import gitcli
 

@@ -6,7 +6,7 @@ first of them usually is the real error (later ones are its cascade).
 
 from __future__ import annotations
 
-from devops_agent.signatures.base import Rule, rx
+from devops_agent.signatures.base import STEP_WRAPPER_MESSAGE, Rule, rx
 
 _DOC = """\
 ## What it means
@@ -63,7 +63,7 @@ RULES = [
         name="ci-error-annotation",
         category="configuration",
         severity="medium",
-        pattern=rx(r"^(?:##\[error\]|::error(?: [^:\n]{0,300})?::)(?P<message>\S[^\n]{0,400})"),
+        pattern=rx(r"^(?:##\[error\]|::error(?: [^:\n]{0,300})?::)(?!" + STEP_WRAPPER_MESSAGE + r")(?P<message>\S[^\n]{0,400})"),
         annotated=True,
         title="CI error: {message}",
         doc=_DOC.format(

@@ -112,6 +112,71 @@ def _syntax_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(evidence=tuple(evidence), data=data)
 
 
+# A crash signal, as each reporter writes it: bash `bash: line 1:  6433 Segmentation fault      ./crash`
+# (`(core dumped)` when cores are on), dash `Segmentation fault`, Python's subprocess `died with
+# <Signals.SIGSEGV: 11>`, cargo `(signal: 11, SIGSEGV: invalid memory reference)`, test runners'
+# `Received signal: SIGBUS` / `terminated by signal SIGSEGV`. SIGKILL, SIGTERM and SIGINT are not
+# crashes (out of memory, time-outs and cancellations have their own rules).
+_CRASH_NAMES = r"Segmentation fault|Bus error|Aborted|Illegal instruction|Floating point exception|Trace/breakpoint trap|Bad system call"
+_CRASH_SIGS = r"SIG(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP)"
+_SIGNAL = rx(
+    r"^(?:(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash))(?:: line (?P<sline>\d+))?: +\d+ )?(?P<name>" + _CRASH_NAMES + r")"
+    r"(?: +\(core dumped\))?(?: {2,}(?P<command>\S[^\n]{0,300}))?\s*$"
+    r"|(?P<prefix>[^\n]{0,300}?)\b(?:[Rr]eceived|[Cc]aught|[Kk]illed by|[Tt]erminated by|[Dd]ied with|[Ee]xited with|[Cc]rashed with|due to)"
+    r" (?:<Signals\.|signal:? ?)(?P<sig>" + _CRASH_SIGS + r")\b"
+    r"|\(signal: \d+, (?P<sig2>" + _CRASH_SIGS + r")(?:: (?P<what>[^)\n]{1,100}))?\)"
+)
+_SIG_OF = {"Segmentation fault": "SIGSEGV", "Bus error": "SIGBUS", "Aborted": "SIGABRT", "Illegal instruction": "SIGILL",
+           "Floating point exception": "SIGFPE", "Trace/breakpoint trap": "SIGTRAP", "Bad system call": "SIGSYS"}
+
+
+def _signal_extract(m: re.Match[str], win: Window) -> Extract | None:
+    signal = m["sig"] or m["sig2"] or _SIG_OF[m["name"]]
+    data: dict[str, object] = {"signal": signal}
+    command = (m["command"] or "").strip()
+    if command:
+        data["command"] = command
+    elif m["prefix"] and m["prefix"].strip(" :-!"):
+        data["context"] = m["prefix"].strip(" :-!")[:200]  # "nn/test_pruning 1/1 failed"
+    script = _script_path(m["who"])
+    if script and m["sline"]:
+        return Extract(file=script, line=int(m["sline"]), data=data)  # the script line that ran it
+    return Extract(data=data)
+
+
+# `set -x` traces a script's own decision to fail: `+ echo 'Generated files are out of date'`, the
+# message, `+ exit 1`. The message the script printed just before exiting is why it failed.
+_EXIT = rx(r"^(?P<trace>\+{1,4}) exit (?P<code>[1-9]\d{0,2})\s*$")
+_ECHO = re.compile(r"^\+{1,4} (?:echo|printf|>&2 echo|cat <<)\b")
+
+
+def _exit_extract(m: re.Match[str], win: Window) -> Extract | None:
+    """The output lines of the `echo`/`printf` traces right before `+ exit N`; none: no message."""
+    run: list[tuple[int, str]] = []  # back to the last trace that is not an echo
+    for n, text in win.before(40):
+        if text.startswith("+") and not _ECHO.match(text):
+            break  # the test that decided to fail (`+ [[ -n ... ]]`): the message ends here
+        if text.strip():
+            run.append((n, text))
+    run.reverse()
+    first_echo = next((i for i, (_, t) in enumerate(run) if _ECHO.match(t)), None)
+    if first_echo is None:
+        return None
+    # a multi-line trace (`+ [[ -n ?? a` / `?? b ]]`) may spill over before the first echo: skip it
+    messages: list[int] = []
+    open_quote = False  # inside a traced argument that spans lines (`+ echo '?? a` / `?? b'`)
+    for n, t in run[first_echo:]:
+        if t.startswith("+") or open_quote:
+            open_quote ^= t.count("'") % 2 == 1
+        else:
+            messages.append(n)
+    if not messages:
+        return None
+    message = (win.text(messages[0]) or "").strip()
+    return Extract(primary=messages[0], evidence=tuple(messages[1:4]),
+                   data={"message": message[:300], "code": int(m["code"])})
+
+
 RULES = [
     Rule(
         code="SH-CMD-001",
@@ -193,6 +258,63 @@ RULES = [
             "under /bin/sh (dash), e.g. `[[ ]]`, arrays or `function` in a `#!/bin/sh` script.",
             "syn2.sh: 3: Syntax error: word unexpected (expecting \"do\")",
             "Fix the construct at the reported line; run `bash -n` / `shellcheck` on the script locally.",
+        ),
+    ),
+    Rule(
+        code="SH-SIG-001",
+        name="crashed-by-signal",
+        category="runtime",
+        severity="high",
+        pattern=_SIGNAL,
+        grep="Segmentation fault|Bus error|Aborted|Illegal instruction|Floating point exception|Trace/breakpoint trap|"
+        "Bad system call|SIG(SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP)",
+        extract=_signal_extract,
+        priority=76,
+        confidence=0.8,
+        ecosystem=_ECO,
+        title="Process crashed with {signal}",
+        root_cause="A process was killed by {signal}: native code crashed (an invalid memory access, an abort "
+        "from a failed assertion, an illegal instruction for this CPU) rather than reporting an error.",
+        suggestion="Reproduce the crashing command under a debugger (`gdb --args ...`, `catchsegv`) or with "
+        "sanitizers (`-fsanitize=address`), and check native extensions built for another CPU or library version.",
+        doc=_doc(
+            "A process died of a crash signal: bash's `bash: line 1:  6433 Segmentation fault      ./crash` "
+            "(`Bus error`, `Aborted`, `Illegal instruction`, `(core dumped)`), Python's `died with "
+            "<Signals.SIGSEGV: 11>`, cargo's `(signal: 11, SIGSEGV: invalid memory reference)`, a test runner's "
+            "`Received signal: SIGBUS`.",
+            "Native code crashed: a null or dangling pointer, a stack overflow, an `abort()` from a failed "
+            "assertion, a binary or extension built for another CPU or ABI, or memory exhausted in a way the "
+            "kernel reports as SIGBUS.",
+            "bash: line 1:  6433 Segmentation fault      ./crash",
+            "Re-run the command under gdb or with AddressSanitizer to get the crashing frame; rebuild native "
+            "extensions against the versions the job uses.",
+        ),
+    ),
+    Rule(
+        code="SH-EXIT-001",
+        name="script-exited-with-message",
+        category="unknown",
+        severity="medium",
+        pattern=_EXIT,
+        literal="exit ",
+        grep="[+]+ exit [1-9]",
+        extract=_exit_extract,
+        priority=66,
+        confidence=0.6,
+        ecosystem=_ECO,
+        title="Script stopped: {message}",
+        root_cause="A check in the CI script failed and the script exited with {code} after printing: {message}",
+        suggestion="Act on the script's message; the `+` trace lines above it show the test it made "
+        "(e.g. `git status --porcelain` not empty: run the generator locally and commit its output).",
+        doc=_doc(
+            "A script traced with `set -x` printed a message and then ran `exit N` itself: `+ echo 'Generated "
+            "files are out of date'`, the message, `+ exit 1`. The message is the script's own explanation.",
+            "A check written into the CI script failed: generated files differ from the committed ones, the "
+            "checkout is dirty after the build, a version or a required file is missing.",
+            "+ [[ -n ?? schema_gen.py ]]\n+ echo 'Generated files are out of date: run scripts/check-generated.sh "
+            "and commit the result'\nGenerated files are out of date: run scripts/check-generated.sh and commit the "
+            "result\n+ exit 1",
+            "Do what the message asks; read the traced test above it (`+ [[ ... ]]`) to see what was checked.",
         ),
     ),
 ]

@@ -170,7 +170,9 @@ RULES = [
         pattern=_INTERRUPTED,
         literal="KeyboardInterrupt",
         extract=_interrupted_extract,
-        priority=72,
+        # Above the wrapper's own time-out line ("Command took >30min", "timed out after"): the banner
+        # names the test that was running and where it stood, which the wrapper's line cannot.
+        priority=82,
         confidence=0.6,
         ecosystem=_ECO,
         title="pytest was interrupted (KeyboardInterrupt) at {file}:{line}",

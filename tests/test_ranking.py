@@ -1,0 +1,95 @@
+"""Which line leads when the signatures alone do not decide: the fallback's choice among a failing
+step's last lines, runner wrapper annotations, Python's exception chains and side-job noise.
+Tool output is real (run here); runner chrome is written the way GitHub Actions writes it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from devops_agent.diagnose import diagnose_path
+
+TS = "2026-03-02T09:14:03.1370000Z "
+
+
+def gha(tmp_path: Path, command: str, output: str, tail: tuple[str, ...] = ("##[error]Process completed with exit code 1.",)) -> Path:
+    lines = ["##[group]Run actions/checkout@v4", "##[endgroup]", f"##[group]Run {command}", command,
+             "shell: /usr/bin/bash -e {0}", "##[endgroup]", *output.rstrip("\n").split("\n"), *tail]
+    log = tmp_path / "job.log"
+    log.write_text("".join(TS + ln + "\n" for ln in lines))
+    return log
+
+
+def checksum_failure(tmp_path: Path) -> str:
+    """sha256sum -c on a tampered download: no signature claims its lines."""
+    (tmp_path / "tool.tar.gz").write_bytes(b"release")
+    digest = subprocess.run(["sha256sum", "tool.tar.gz"], cwd=tmp_path, capture_output=True, text=True).stdout
+    (tmp_path / "SHA256SUMS").write_text(digest)
+    (tmp_path / "tool.tar.gz").write_bytes(b"tampered")
+    run = subprocess.run("echo 'Downloading tool 1.4.2'; echo 'Verifying checksums'; sha256sum -c SHA256SUMS; "
+                         "st=$?; echo 'Cleaning temporary files'; exit $st",
+                         shell=True, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert run.returncode == 1
+    return run.stdout
+
+
+def test_fallback_leads_with_the_line_that_says_why(tmp_path: Path) -> None:
+    out = checksum_failure(tmp_path)
+    diag = diagnose_path(str(gha(tmp_path, "./install-tool.sh", out)))
+    (finding,) = diag.findings
+    assert finding.rule == "GEN-STEP-001"
+    assert finding.evidence[0].text == "tool.tar.gz: FAILED"  # not "Cleaning temporary files", printed last
+    assert any("did NOT match" in e.text for e in finding.evidence)
+
+
+def test_self_hosted_runner_wrappers_are_not_the_failure(tmp_path: Path) -> None:
+    out = checksum_failure(tmp_path)
+    tail = ("##[error][OSDC] Step script exited with code 1. This is a script/workflow error, not an infrastructure "
+            "issue. Check the step logs above for the actual failure.",
+            "##[error]Process completed with exit code 1.",
+            "##[error]Executing the custom container implementation failed. Please contact your self hosted runner "
+            "administrator.")
+    diag = diagnose_path(str(gha(tmp_path, "./install-tool.sh", out, tail)))
+    assert [f.rule for f in diag.findings] == ["GEN-STEP-001"]
+    assert diag.findings[0].evidence[0].text == "tool.tar.gz: FAILED"
+    assert not any("OSDC" in e.text or "custom container" in e.text for e in diag.findings[0].evidence)
+    # an annotation that says something is still a finding
+    diag = diagnose_path(str(gha(tmp_path, "./x.sh", "fetching", ("##[error]Unable to download artifact(s): "
+                                                                "Artifact not found for name: wheels",))))
+    assert diag.findings[0].rule == "GEN-ANNOT-001"
+
+
+def test_python_exception_chain_leads_with_the_exception_that_ended_the_program(tmp_path: Path) -> None:
+    script = tmp_path / "shim_check.py"
+    script.write_text(
+        "import subprocess\n\n"
+        "def added_lines(path):\n"
+        "    try:\n"
+        "        return subprocess.run(['sleep', '5'], timeout=0.2)\n"
+        "    except subprocess.TimeoutExpired as exc:\n"
+        "        raise RuntimeError(f'Failed to get git diff information for {path}') from exc\n\n"
+        "added_lines('shim.h')\n")
+    run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True)
+    assert "The above exception was the direct cause" in run.stderr
+    diag = diagnose_path(str(gha(tmp_path, "python shim_check.py", run.stderr)))
+    lead = diag.findings[0].evidence[0].text
+    assert lead.startswith("RuntimeError: Failed to get git diff information"), diag.findings[0]
+
+
+def test_upload_side_job_errors_do_not_outrank_the_script_failure(tmp_path: Path) -> None:
+    # The two upload lines are quoted from pytorch's public CI logs (../shared/datasets/pytorch);
+    # the traced script that fails after them runs here.
+    noise = ("Failed to parse and upload json test reports: An error occurred (AccessDenied) when calling the "
+             "PutObject operation: User: arn:aws:sts::123456789012:assumed-role/ci-read-only/job is not authorized "
+             "to perform: s3:PutObject")
+    subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True)
+    (tmp_path / "repo" / "left.txt").write_text("x")
+    run = subprocess.run(["bash", "-xc", 'st=$(git status --porcelain); if [[ -n "$st" ]]; then '
+                          'echo "Build left local git repository checkout dirty"; echo "$st"; exit 1; fi'],
+                         cwd=tmp_path / "repo", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert run.returncode == 1
+    diag = diagnose_path(str(gha(tmp_path, ".ci/test.sh", f"{noise}\nRan 12 test files\n{noise}\n{run.stdout}")))
+    assert diag.findings[0].rule == "SH-EXIT-001"
+    assert diag.findings[0].evidence[0].text == "Build left local git repository checkout dirty"
+    assert any(f.rule == "INF-PERM-001" for f in diag.findings[1:])  # still reported, below

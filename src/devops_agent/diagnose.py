@@ -181,6 +181,8 @@ def _score(c: Candidate, failing: int | None, sc: Scan) -> float:
         score += IN_FAILING_STEP if c.step == failing else OUTSIDE_FAILING_STEP
     if c.extract.file:
         score += 3
+    if c.extract.confidence is not None:
+        score += (c.extract.confidence - c.rule.confidence) * 20  # a rule's weaker forms rank below its sure ones
     if _superseded(sc, c.primary):
         score += SUPERSEDED
     if _AUXILIARY.search(sc.lines.get(c.primary, "")):

@@ -19,6 +19,7 @@ _MODULES = (
     "go",
     "docker",
     "shell",
+    "lintrunner",
     "infra",
     "config",
     "generic",

@@ -93,3 +93,49 @@ def test_upload_side_job_errors_do_not_outrank_the_script_failure(tmp_path: Path
     assert diag.findings[0].rule == "SH-EXIT-001"
     assert diag.findings[0].evidence[0].text == "Build left local git repository checkout dirty"
     assert any(f.rule == "INF-PERM-001" for f in diag.findings[1:])  # still reported, below
+
+
+CHECKER = """\
+import sys
+rows = {"AlbertForMaskedLM": (0, 0), "DistillGPT2": (4, 2), "T5Small": (1, 1)}
+bad = 0
+for name, (actual, expected) in rows.items():
+    if actual == expected:
+        print(f"{name:<30} PASS")
+    else:
+        print(f"{name:<30} FAIL:   graph_breaks={actual}, expected={expected}")
+        bad += 1
+sys.exit(1 if bad else 0)
+"""
+
+
+def test_an_excerpt_without_step_markers_still_names_a_plain_failure(tmp_path: Path) -> None:
+    (tmp_path / "check_graph_breaks.py").write_text(CHECKER)
+    run = subprocess.run([sys.executable, "check_graph_breaks.py"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1
+    log = tmp_path / "excerpt.log"
+    log.write_text("".join(TS + ln + "\n" for ln in run.stdout.splitlines()))  # a window pasted from a GitHub log
+    diag = diagnose_path(str(log))
+    assert diag.status == "unknown"  # no marker says the job failed: the finding is offered, not asserted
+    (finding,) = diag.findings
+    assert finding.rule == "GEN-TAIL-001" and finding.confidence < 0.3
+    assert finding.evidence[0].text.startswith("DistillGPT2") and "FAIL:" in finding.evidence[0].text
+
+
+def test_passing_output_and_zero_counts_are_not_failures(tmp_path: Path) -> None:
+    (tmp_path / "test_ok.py").write_text("def test_a():\n    assert 1\n\ndef test_b():\n    assert 2\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_ok.py"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0
+    # JUnit's summary spelling of nothing failed, as Maven Surefire prints it
+    text = run.stdout + "Tests run: 58, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.08 sec\n"
+    log = tmp_path / "excerpt.log"
+    log.write_text("".join(TS + ln + "\n" for ln in text.splitlines()))
+    assert diagnose_path(str(log)).findings == ()
+    # the CI said the job succeeded: nothing to cite, whatever the output says
+    (tmp_path / "check_graph_breaks.py").write_text(CHECKER)
+    out = subprocess.run([sys.executable, "check_graph_breaks.py"], cwd=tmp_path, capture_output=True, text=True).stdout
+    jenkins = tmp_path / "jenkins.log"
+    jenkins.write_text(f"Started by user admin\n+ python check_graph_breaks.py || true\n{out}Finished: SUCCESS\n")
+    diag = diagnose_path(str(jenkins))
+    assert diag.status == "passed" and diag.findings == ()

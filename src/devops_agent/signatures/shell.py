@@ -122,7 +122,7 @@ _CRASH_SIGS = r"SIG(?:SEGV|BUS|ABRT|ILL|FPE|SYS|TRAP)"
 _SIGNAL = rx(
     r"^(?:(?P<who>" + _SHELLS + r"|[^\s:]{1,300}?\.(?:sh|bash))(?:: line (?P<sline>\d+))?: +\d+ )?(?P<name>" + _CRASH_NAMES + r")"
     r"(?: +\(core dumped\))?(?: {2,}(?P<command>\S[^\n]{0,300}))?\s*$"
-    r"|(?P<prefix>[^\n]{0,300}?)\b(?:[Rr]eceived|[Cc]aught|[Kk]illed by|[Tt]erminated by|[Dd]ied with|[Ee]xited with|[Cc]rashed with|due to)"
+    r"|\b(?P<by>[Rr]eceived|[Cc]aught|[Kk]illed by|[Tt]erminated by|[Dd]ied with|[Ee]xited with|[Cc]rashed with|due to)"
     r" (?:<Signals\.|signal:? ?)(?P<sig>" + _CRASH_SIGS + r")\b"
     r"|\(signal: \d+, (?P<sig2>" + _CRASH_SIGS + r")(?:: (?P<what>[^)\n]{1,100}))?\)"
 )
@@ -136,8 +136,8 @@ def _signal_extract(m: re.Match[str], win: Window) -> Extract | None:
     command = (m["command"] or "").strip()
     if command:
         data["command"] = command
-    elif m["prefix"] and m["prefix"].strip(" :-!"):
-        data["context"] = m["prefix"].strip(" :-!")[:200]  # "nn/test_pruning 1/1 failed"
+    elif m["by"] and m.string[: m.start()].strip(" :-!"):
+        data["context"] = m.string[: m.start()].strip(" :-!")[:200]  # "nn/test_pruning 1/1 failed"
     script = _script_path(m["who"])
     if script and m["sline"]:
         return Extract(file=script, line=int(m["sline"]), data=data)  # the script line that ran it

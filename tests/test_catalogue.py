@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,24 @@ def test_fixture_diagnosis_leads_with_rule(rule) -> None:
         path.write_text(json.dumps(snap, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert path.is_file(), f"no snapshot {path.name}: run UPDATE_SNAPSHOTS=1 pytest {__file__}"
     assert json.loads(path.read_text(encoding="utf-8")) == snap
+
+
+_GH_TS = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ")
+
+
+@pytest.mark.parametrize("prefix", ["web:build: ", "apps/web build: "], ids=["turbo", "pnpm"])
+@pytest.mark.parametrize("rule", [r for r in RULES if not r.symptom], ids=lambda r: r.code)
+def test_fixture_still_leads_inside_a_monorepo_task_prefix(rule, prefix: str, tmp_path: Path) -> None:
+    """Every line of the tool's output prefixed the way Turborepo / `pnpm -r` print a package's task."""
+    out = []
+    for line in (FIXTURES / f"{rule.code}.log").read_text(encoding="utf-8", errors="replace").split("\n"):
+        ts = _GH_TS.match(line)
+        head, body = (line[: ts.end()], line[ts.end():]) if ts else ("", line)
+        out.append(line if not body or body.startswith("##[") else head + prefix + body)
+    log = tmp_path / "prefixed.log"
+    log.write_text("\n".join(out), encoding="utf-8")
+    diag = diagnose_path(str(log), max_findings=10)
+    assert diag.findings and diag.findings[0].rule == rule.code, [f.rule for f in diag.findings]
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r.symptom], ids=lambda r: r.code)

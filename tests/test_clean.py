@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from devops_agent.logs.clean import annotation_of, clean_line, message_of
 
 
@@ -63,3 +65,23 @@ def test_workspace_prefixes_of_hosted_and_self_hosted_runners() -> None:
     }
     for raw, want in cases.items():
         assert m.map(raw) == want, raw
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("web:build: src/main.ts(3,7): error TS2322: x", "src/main.ts(3,7): error TS2322: x"),  # turbo
+    ("@acme/ui:test:unit: FAIL src/a.test.ts", "FAIL src/a.test.ts"),
+    ("web:build: ", ""),
+    ("apps/web build: src/main.ts(3,7): error TS2322: x", "src/main.ts(3,7): error TS2322: x"),  # pnpm -r
+    ("apps/web build$ tsc -p .", "$ tsc -p ."),
+    ("web#build:  ERROR  command (/repo/apps/web) /usr/bin/npm run build exited (2)",
+     "web#build:  ERROR  command (/repo/apps/web) /usr/bin/npm run build exited (2)"),  # turbo's own line
+    ("INFO:root: starting", "INFO:root: starting"),  # Python logging is not a task prefix
+    ("main.go:12:3: undefined: x", "main.go:12:3: undefined: x"),
+    ("src/a.c:3:5: error: x", "src/a.c:3:5: error: x"),
+    ("Caused by: java.lang.IllegalStateException: y", "Caused by: java.lang.IllegalStateException: y"),
+    ("sh: 1: foo: not found", "sh: 1: foo: not found"),
+    ("tests/test_x.py F.F.   [50%]", "tests/test_x.py F.F.   [50%]"),
+    ("http://example.com: down", "http://example.com: down"),
+])
+def test_monorepo_task_prefixes(raw: str, clean: str) -> None:
+    assert clean_line(raw) == clean

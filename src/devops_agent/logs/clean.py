@@ -34,6 +34,16 @@ _BUILDKIT = re.compile(r"#\d{1,4} \d{1,6}\.\d{1,4} ")  # docker build --progress
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Monorepo task runners prefix each line of a package's output with its name and task: Turborepo
+# `web:build: ` / `@acme/ui:test:unit: ` and pnpm's recursive runs `apps/web build: ` (its command
+# echo: `apps/web build$ tsc`). Without the prefix, the tool's own line is what rules know.
+_TASK_PREFIX = re.compile(
+    r"(?!(?:ERROR|WARNING|WARN|INFO|DEBUG|TRACE|CRITICAL|FATAL|NOTICE|error|warning|warn|info|debug|trace|fatal|notice)[:\s])"
+    r"(?:(?:@[\w.-]{1,60}/)?[A-Za-z0-9][\w.-]{0,80}:[A-Za-z][\w-]{0,60}(?::[A-Za-z][\w-]{0,60}){0,3}: ?"
+    r"|[\w@.-]{1,80}(?:/[\w@.-]{1,80}){1,4} [A-Za-z][\w:.-]{0,60}(?=: |\$ )(?:: ?|(?=\$ )))"
+)
+
+
 # `gh run view --log` prefixes every line with "<job>\t<step>\t" before the timestamp.
 _GH_CLI = re.compile(r"^[^\t]{1,200}\t[^\t]{0,200}\t(?=\ufeff?\d{4}-\d\d-\d\dT)")
 
@@ -61,6 +71,9 @@ def clean_line(raw: str) -> str:
         parts = [p for p in line.split("\r") if p.strip()]
         line = parts[-1] if parts else ""
     line = strip_timestamp(line)
+    m = _TASK_PREFIX.match(line)
+    if m and (line[m.end() - 1 : m.end()] == " " or m.end() == len(line) or line[m.end()] == "$"):
+        line = line[m.end() :]
     if "\x00" in line or _CTRL.search(line):
         line = _CTRL.sub("", line)
     return line.rstrip()

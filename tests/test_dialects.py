@@ -80,3 +80,51 @@ def test_detect_dialect_from_heads() -> None:
     assert detect_dialect([b"$ make", b"cc -c x.c"]) == "plain"
     gh = [b"2026-01-01T00:00:00.0000000Z ##[group]Run make", b"2026-01-01T00:00:00.1000000Z make"]
     assert detect_dialect(gh) == "github"
+
+
+def _azure_log(tmp_path: Path, script: str, output: str, code: int) -> Path:
+    """Azure Pipelines' raw log layout (as its docs and public rust-lang Azure logs show it) around
+    real tool output: Azure itself cannot run here."""
+    ts = "2026-03-02T09:14:03.1370000Z "
+    lines = [
+        "##[section]Starting: Initialize job", "Agent name: 'Azure Pipelines 3'", "##[section]Finishing: Initialize job",
+        "##[section]Starting: Checkout acme/shop@refs/pull/7/merge to s",
+        "##[command]git -c http.extraheader=\"AUTHORIZATION: basic ***\" fetch --force --tags --prune origin",
+        "##[section]Finishing: Checkout acme/shop@refs/pull/7/merge to s",
+        "##[section]Starting: Run tests",
+        "==============================================================================",
+        "Task         : Bash", "Version      : 3.227.0", "Author       : Microsoft Corporation",
+        "==============================================================================",
+        "Generating script.", "Script contents:", script,
+        "========================== Starting Command Output ===========================",
+        "/usr/bin/bash --noprofile --norc /home/vsts/work/_temp/0f3c9d5e-2a2b-4d8e-9a51-2f6c1c8d7e11.sh",
+        *output.rstrip("\n").split("\n"),
+        f"##[error]Bash exited with code '{code}'.",
+        "##[section]Finishing: Run tests",
+        "##[section]Starting: Finalize Job", "Cleaning up task key", "##[section]Finishing: Finalize Job",
+    ]
+    log = tmp_path / "azure.log"
+    log.write_text("".join(ts + ln + "\n" for ln in lines))
+    return log
+
+
+def test_azure_pipelines_task_command_and_failure(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from devops_agent.diagnose import diagnose_path
+
+    (tmp_path / "test_shop.py").write_text("def test_total():\n    assert sum([1, 2]) == 4\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_shop.py"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1
+    log = _azure_log(tmp_path, "python -m pytest -q", run.stdout, 1)
+    (src,) = open_sources(str(log))
+    sc = scan(src, matcher())
+    assert sc.dialect == "azure"
+    step = sc.steps[_failing_step(sc)]
+    assert (step.name, step.command, step.exit_code) == ("Run tests", "python -m pytest -q", 1)
+    diag = diagnose_path(str(log))
+    assert diag.status == "failed" and diag.findings[0].rule == "PY-TEST-001"
+    # the task's "Bash exited with code '1'." is a wrapper, not a finding of its own
+    assert all("exited with code" not in e.text for f in diag.findings for e in f.evidence)

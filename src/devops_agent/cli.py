@@ -46,6 +46,7 @@ class DialectChoice(StrEnum):
     gitlab = "gitlab"
     jenkins = "jenkins"
     travis = "travis"
+    azure = "azure"
     plain = "plain"
 
 

@@ -29,7 +29,7 @@ SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 # ruff-style fix applicability.
 FixSafety = Literal["safe", "unsafe", "display-only", "none"]
 
-Dialect = Literal["github", "gitlab", "jenkins", "travis", "plain"]
+Dialect = Literal["github", "gitlab", "jenkins", "travis", "azure", "plain"]
 DIALECTS: tuple[str, ...] = Dialect.__args__  # type: ignore[attr-defined]
 
 

@@ -20,6 +20,7 @@ _PREFIXES = (
     re.compile(r"^[A-Za-z]:/(?:jenkins|Jenkins|ProgramData/Jenkins/\.jenkins)/workspace/[^/]+/"),
     re.compile(r"^[A-Za-z]:/builds/[^/]+/[^/]+/"),
     re.compile(r"^/github/workspace/"),
+    re.compile(r"^/home/vsts/work/\d+/s/"),  # Azure Pipelines hosted agents (Windows: D:/a/1/s/ above)
     re.compile(r"^/__w/[^/]+/[^/]+/"),
     re.compile(r"^/builds/(?:[^/]+/)+?(?=(?:src|lib|tests?|app|pkg|cmd|internal|include)/)"),
     re.compile(r"^/builds/[^/]+/[^/]+/"),

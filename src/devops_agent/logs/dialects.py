@@ -20,12 +20,23 @@ _GL_FAILED = re.compile(r"^ERROR: Job failed(?:: exit code (\d+)|: (.*))?")
 _TRAVIS_EXIT = re.compile(r'^The command "(.*)" exited with (\d+)\.')
 _JENKINS_STAGE = re.compile(r"^\[Pipeline\] \{ \((.+)\)$")
 _CMD_DOLLAR = re.compile(r"^\$ (\S.*)$")
+# Azure Pipelines: each task between `##[section]Starting: NAME` and `##[section]Finishing: NAME`;
+# a script task ends with `##[error]Bash exited with code '1'.` (PowerShell, Cmd.exe: the same
+# words) or `##[error]Script failed with exit code: 1`; other tasks with `The process '...' failed
+# with exit code 1`.
+_AZ_START = re.compile(r"^##\[section\]Starting: (.+)$")
+_AZ_FINISH = re.compile(r"^##\[section\]Finishing: ")
+_AZ_EXIT = re.compile(
+    r"^##\[error\](?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script|Python) exited with code '(-?\d+)'"
+    r"|Script failed with exit code: (-?\d+)|The process '[^']*' failed with exit code (-?\d+))"
+)
+_AZ_OUTPUT = "========================== Starting Command Output ==========================="
 _CMD_PLUS = re.compile(r"^\++ (\S.*)$")
 
 
 def detect_dialect(head: Iterable[bytes]) -> str:
     """Guess the CI dialect from the first lines (raw bytes) of a log."""
-    votes = {"github": 0, "gitlab": 0, "jenkins": 0, "travis": 0}
+    votes = {"github": 0, "gitlab": 0, "jenkins": 0, "travis": 0, "azure": 0}
     for n, raw in enumerate(head):
         if n > 400:
             break
@@ -37,6 +48,8 @@ def detect_dialect(head: Iterable[bytes]) -> str:
             votes["gitlab"] += 50
         if raw.startswith((b"Started by ", b"[Pipeline]", b"Building in workspace", b"Building remotely on")):
             votes["jenkins"] += 30
+        if b"##[section]Starting: " in raw:
+            votes["azure"] += 50
         if b"travis_fold:" in raw or b"travis_time:" in raw or raw.startswith(b"Worker information"):
             votes["travis"] += 30
     best = max(votes, key=lambda k: votes[k])
@@ -244,6 +257,46 @@ class StepTracker:
                 self._mark_closed_failed(idx, code)
                 return
         self._mark_last_failed(code)
+
+    # -- Azure Pipelines -----------------------------------------------------------------------
+    def _feed_azure(self, n: int, line: str) -> None:
+        m = _AZ_START.match(line)
+        if m:
+            self._start(n, m.group(1).strip())
+            return
+        cur = self._cur
+        if _AZ_FINISH.match(line):
+            if cur is not None:
+                self._close(n)
+            return
+        if cur is not None:
+            if line.startswith("Script contents:"):
+                cur.collecting = True
+                return
+            if line.startswith(_AZ_OUTPUT):
+                cur.collecting = False
+                return
+            if cur.collecting:
+                if line.strip():
+                    cur.command.append(line.strip())
+                return
+            if not cur.command and line.startswith(("##[command]", "[command]")):
+                cur.command.append(line.split("]", 1)[1].strip())
+                return
+        m = _AZ_EXIT.match(line)
+        if m:
+            code = next((int(g) for g in m.groups() if g is not None), None)
+            self._fail_current(n, code)
+            self.job_failed = True
+            return
+        if line.startswith(("##[error]The operation was canceled", "##[error]The job running on agent")):
+            self._fail_current(n, None)
+            self.job_failed = True
+            return
+        if cur is None:
+            self._start(n, "Job")
+        if self.workspace is None and "orking directory" in line:
+            self._note_workspace(line)
 
     # -- plain output ----------------------------------------------------------------------------
     def _feed_plain(self, n: int, line: str) -> None:

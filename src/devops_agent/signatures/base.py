@@ -144,12 +144,14 @@ GREP_ERROR_COLON = "error" + GREP_ANSI + "( ?(\\[E[0-9]{4}\\]|TS[0-9]{3,5}|C[0-9
 
 
 # Annotations that only say the step failed, not why: the runner's own "Process completed with exit
-# code 1", and what self-hosted runners with container hooks add after it ("[OSDC] Step script
-# exited with code 1. ... Check the step logs above", "Executing the custom container
-# implementation failed"). They are wrappers, like the exit-code line: never the finding.
+# code 1" (Azure Pipelines: "Bash exited with code '1'."), and what self-hosted runners with
+# container hooks add after it ("[OSDC] Step script exited with code 1. ... Check the step logs
+# above", "Executing the custom container implementation failed"). They are wrappers, like the
+# exit-code line: never the finding.
 STEP_WRAPPER_MESSAGE = (
     r"(?:\[[^\]\n]{1,40}\]\s*)?(?:Process completed with exit code -?\d+"
     r"|(?:Step |Job )?[Ss]cript exited with (?:exit )?code -?\d+"
+    r"|(?:Bash|PowerShell|Cmd(?:\.exe)?|Python) exited with code '-?\d+'|Script failed with exit code: -?\d+"
     r"|Executing the custom container implementation failed)"
 )
 

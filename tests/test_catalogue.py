@@ -98,6 +98,45 @@ def test_fixture_still_leads_inside_a_monorepo_task_prefix(rule, prefix: str, tm
     assert diag.findings and diag.findings[0].rule == rule.code, [f.rule for f in diag.findings]
 
 
+def _tool_output(rule) -> tuple[str, list[str]]:
+    """The command and the tool's own lines of a fixture, without GitHub's chrome."""
+    lines = [_GH_TS.sub("", ln) for ln in (FIXTURES / f"{rule.code}.log").read_text(encoding="utf-8", errors="replace").split("\n")]
+    command = "make"
+    ends = [i for i, ln in enumerate(lines) if ln.startswith("##[endgroup]")]
+    if ends:
+        command = next((ln[13:] for ln in reversed(lines[: ends[-1]]) if ln.startswith("##[group]Run ")), command)
+        lines = lines[ends[-1] + 1 :]
+    return command, [ln for ln in lines if not ln.startswith("##[error]Process completed")]
+
+
+# The same tool output as other CI systems print it (their runners cannot run here: the chrome
+# follows each system's documented raw-log layout).
+_OTHER_CI = {
+    "gitlab": lambda c, b: ["Running with gitlab-runner 17.0.0 (44feccdf)",
+                            "\x1b[0Ksection_start:1700000000:step_script\r\x1b[0K\x1b[36;1mExecuting \"step_script\" stage\x1b[0;m",
+                            f"\x1b[32;1m$ {c}\x1b[0;m", *b, "\x1b[0Ksection_end:1700000001:step_script\r\x1b[0K",
+                            "\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m"],
+    "jenkins": lambda c, b: [f"[2026-03-02T09:14:{i % 60:02d}.137Z] {ln}" for i, ln in enumerate(
+        ["Started by user admin", "[Pipeline] stage", "[Pipeline] { (Build)", "[Pipeline] sh", f"+ {c}", *b,
+         "[Pipeline] }", "[Pipeline] End of Pipeline", "ERROR: script returned exit code 1", "Finished: FAILURE"])],
+    "azure": lambda c, b: ["##[section]Starting: Build", "Script contents:", c,
+                           "========================== Starting Command Output ===========================",
+                           "/usr/bin/bash --noprofile --norc /home/vsts/work/_temp/abc.sh", *b,
+                           "##[error]Bash exited with code '1'.", "##[section]Finishing: Build"],
+    "buildkite": lambda c, b: ["~~~ Running commands", f"$ {c}", *b, "🚨 Error: The command exited with status 1"],
+}
+
+
+@pytest.mark.parametrize("ci", sorted(_OTHER_CI))
+@pytest.mark.parametrize("rule", [r for r in RULES if not r.symptom and r.code != "INF-CANCEL-001"], ids=lambda r: r.code)
+def test_fixture_still_leads_under_other_ci_systems(rule, ci: str, tmp_path: Path) -> None:
+    command, body = _tool_output(rule)
+    log = tmp_path / f"{ci}.log"
+    log.write_text("\n".join(_OTHER_CI[ci](command, body)) + "\n", encoding="utf-8")
+    diag = diagnose_path(str(log), max_findings=10)
+    assert diag.findings and diag.findings[0].rule == rule.code, [f.rule for f in diag.findings]
+
+
 @pytest.mark.parametrize("rule", [r for r in RULES if r.symptom], ids=lambda r: r.code)
 def test_symptom_rule_matches_its_fixture_but_never_leads(rule) -> None:
     log = FIXTURES / f"{rule.code}.log"

@@ -80,6 +80,10 @@ def test_detect_dialect_from_heads() -> None:
     assert detect_dialect([b"$ make", b"cc -c x.c"]) == "plain"
     gh = [b"2026-01-01T00:00:00.0000000Z ##[group]Run make", b"2026-01-01T00:00:00.1000000Z make"]
     assert detect_dialect(gh) == "github"
+    # Jenkins' timestamper plugin puts the time first
+    assert detect_dialect([b"[2026-03-02T09:14:03.137Z] Started by user admin", b"[2026-03-02T09:14:03.200Z] [Pipeline] sh"]) == "jenkins"
+    assert detect_dialect([b"[09:14:03] Started by user admin"]) == "jenkins"
+    assert detect_dialect([b"2026-01-01T00:00:00.0000000Z ##[section]Starting: Build"]) == "azure"
 
 
 def _azure_log(tmp_path: Path, script: str, output: str, code: int) -> Path:

@@ -139,3 +139,14 @@ def test_passing_output_and_zero_counts_are_not_failures(tmp_path: Path) -> None
     jenkins.write_text(f"Started by user admin\n+ python check_graph_breaks.py || true\n{out}Finished: SUCCESS\n")
     diag = diagnose_path(str(jenkins))
     assert diag.status == "passed" and diag.findings == ()
+
+
+def test_buildkite_and_circleci_exit_lines_are_wrappers(tmp_path: Path) -> None:
+    out = checksum_failure(tmp_path)
+    for chrome in (["~~~ Running commands", "$ ./install-tool.sh", out, "🚨 Error: The command exited with status 1"],
+                   ["#!/bin/bash -eo pipefail", "$ ./install-tool.sh", out, "Exited with code exit status 1",
+                    "CircleCI received exit code 1"]):
+        log = tmp_path / "ci.log"
+        log.write_text("\n".join(chrome) + "\n")
+        diag = diagnose_path(str(log))
+        assert diag.findings[0].evidence[0].text == "tool.tar.gz: FAILED", chrome[0]

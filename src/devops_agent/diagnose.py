@@ -379,6 +379,8 @@ def _fingerprint(code: str, title: str) -> str:
 _WRAPPER = re.compile(
     r"^(?:##\[error\]" + STEP_WRAPPER_MESSAGE + r"|ERROR: Job failed|Finished: |The command \".*\" exited with"
     r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\]|##\[(?:start|end)-action )"
+    # Buildkite's and CircleCI's own exit lines
+    r"|^(?:\W{1,3} )?Error: The command exited with status -?\d+|^Exited with code (?:exit status )?-?\d+|^CircleCI received exit code"
 )
 # Words a tool uses when it explains why it stopped. The fallback leads with the line of the
 # failing step's tail that says most of them ("refusing to run CI", "does not have a regression

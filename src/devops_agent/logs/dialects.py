@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from devops_agent.models import Step
 
 _GH_TS = re.compile(rb"^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?(?:\xef\xbb\xbf)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z ")
+_BRACKET_TS = re.compile(rb"^\[(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?")
 _GH_EXIT = re.compile(r"^##\[error\]Process completed with exit code (\d+)\.")
 _GL_FAILED = re.compile(r"^ERROR: Job failed(?:: exit code (\d+)|: (.*))?")
 _TRAVIS_EXIT = re.compile(r'^The command "(.*)" exited with (\d+)\.')
@@ -30,6 +31,12 @@ _AZ_EXIT = re.compile(
     r"^##\[error\](?:(?:Bash|PowerShell|Cmd(?:\.exe)?|Script|Python) exited with code '(-?\d+)'"
     r"|Script failed with exit code: (-?\d+)|The process '[^']*' failed with exit code (-?\d+))"
 )
+# Buildkite ("🚨 Error: The command exited with status 1") and CircleCI ("Exited with code exit
+# status 1", "CircleCI received exit code 1"): the job's verdict in otherwise plain output.
+_OTHER_CI_EXIT = re.compile(
+    r"^(?:\W{1,3} )?Error: The command exited with status (-?\d+)|^Exited with code (?:exit status )?(-?\d+)"
+    r"|^CircleCI received exit code (-?\d+)"
+)
 _AZ_OUTPUT = "========================== Starting Command Output ==========================="
 _CMD_PLUS = re.compile(r"^\++ (\S.*)$")
 
@@ -40,6 +47,8 @@ def detect_dialect(head: Iterable[bytes]) -> str:
     for n, raw in enumerate(head):
         if n > 400:
             break
+        if raw[:1] == b"[":
+            raw = _BRACKET_TS.sub(b"", raw, count=1)  # Jenkins' timestamper: "[2026-03-02T09:14:03.137Z] "
         if _GH_TS.match(raw):
             votes["github"] += 1
             if b"##[group]" in raw or b"##[error]" in raw:
@@ -303,6 +312,13 @@ class StepTracker:
         m = _CMD_DOLLAR.match(line)
         if m:
             self._start(n, m.group(1), m.group(1))
+            return
+        m = _OTHER_CI_EXIT.match(line)
+        if m:
+            code = next((int(g) for g in m.groups() if g is not None), None)
+            if code != 0:
+                self._fail_current(n, code)
+                self.job_failed = True
             return
         if self._cur is None:
             self._start(n, "output")

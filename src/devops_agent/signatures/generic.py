@@ -31,7 +31,8 @@ RULES = [
         category="unknown",
         severity="medium",
         pattern=rx(
-            r"^\s*(?:\[(?:ERROR|FATAL|error|fatal)\]|(?:ERROR|FATAL|Error|error|fatal|FAILED|Failed)(?=[:!\]])[:!\]]?)\s*(?P<message>\S[^\n]{0,400})"
+            r"^\s*(?:\[(?:ERROR|FATAL|error|fatal)\]|(?:ERROR|FATAL|Error|error|fatal|FAILED|Failed)(?=[:!\]])[:!\]]?)\s*"
+            r"(?!script returned exit code -?\d+$|Job failed: exit code -?\d+$)(?P<message>\S[^\n]{0,400})"
         ),
         title="Error: {message}",
         doc=_DOC.format(what="A line that starts like an error message (`error:`, `ERROR:`, `fatal:`, `[ERROR]`).",

@@ -38,6 +38,34 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     return best if len(best) >= 3 else None
 
 
+_BRANCH = getattr(_sre_parse, "BRANCH", None)
+_AT = getattr(_sre_parse, "AT", None)
+
+
+def branch_literals(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """For a pattern that is an alternation (``^(?:a|b|c)`` or ``a|b|c``) whose every branch
+    holds a literal run: the longest run of each branch. A line holding none of them cannot match."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        items = list(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - any parser hiccup just means "no literals"
+        return None
+    while items and items[0][0] is _AT:
+        items = items[1:]
+    if len(items) == 1 and items[0][0] is _SUBPATTERN and not items[0][1][1]:  # type: ignore[index]
+        items = list(items[0][1][-1])  # type: ignore[index]
+    if len(items) != 1 or items[0][0] is not _BRANCH:
+        return None
+    out: list[str] = []
+    for branch in items[0][1][1]:  # type: ignore[index]
+        best = max(_literal_runs(list(branch)), key=len, default="")
+        if len(best) < 3:
+            return None
+        out.append(best)
+    return tuple(dict.fromkeys(out))
+
+
 def _literal_runs(items: list[tuple[object, object]]) -> Iterable[str]:
     run: list[str] = []
     for op, arg in items:
@@ -77,6 +105,10 @@ class Matcher:
             (gated[lit].append(r) if lit else ungated.append(r))
         self._gated = [(lit, tuple(rs)) for lit, rs in gated.items()]
         self._ungated = tuple(ungated)
+        # Rules without one required literal but with one per alternative: gated by any of them.
+        any_of = [(r, branch_literals(r.pattern)) for r in ungated]
+        self._any_of = tuple((lits, r) for r, lits in any_of if lits)
+        self._free = tuple(r for r, lits in any_of if not lits)
         self._wrapper_rules = tuple(r for r in rules_list if r.wrappers)
 
     def match(self, lineno: int, message: str, clean: str | None = None) -> list[Hit]:
@@ -89,7 +121,14 @@ class Matcher:
                     m = r.pattern.search(full if r.annotated else message)
                     if m:
                         hits.append(Hit(r, lineno, m))
-        for r in self._ungated:
+        for lits, r in self._any_of:
+            for lit in lits:
+                if lit in full:
+                    m = r.pattern.search(full if r.annotated else message)
+                    if m:
+                        hits.append(Hit(r, lineno, m))
+                    break
+        for r in self._free:
             m = r.pattern.search(full if r.annotated else message)
             if m:
                 hits.append(Hit(r, lineno, m))

@@ -180,6 +180,36 @@ def test_grep_prefilter_admits_every_line_the_rule_matches(rule) -> None:
     assert matched, f"{rule.code}: its fixture has no line the pattern matches"
 
 
+def test_literal_gates_admit_every_line_their_rule_matches() -> None:
+    """The matcher tries a rule only on lines holding its literal (or one of its alternatives'):
+    over every fixture, no line a rule matches may be kept from it by its gate."""
+    from devops_agent.logs.clean import clean_line, message_of
+    from devops_agent.matcher import branch_literals, required_literal
+
+    checked = 0
+    for rule in RULES:
+        single = rule.literal or required_literal(rule.pattern)
+        gate = (single,) if single else branch_literals(rule.pattern)
+        if not gate:
+            continue
+        for log in FIXTURES.glob("*.log"):
+            for raw in log.read_text(encoding="utf-8", errors="replace").split("\n"):
+                text = clean_line(raw)
+                if rule.pattern.search(text if rule.annotated else message_of(text)):
+                    checked += 1
+                    assert any(lit in text for lit in gate), f"{rule.code}: gate {gate} misses {text!r}"
+    assert checked > 100
+
+
+def test_branch_literals() -> None:
+    from devops_agent.matcher import branch_literals
+
+    assert branch_literals(re.compile(r"^(?:foo\d+|bar baz|qux)")) == ("foo", "bar baz", "qux")
+    assert branch_literals(re.compile(r"Connection refused|\bECONNRESET\b")) == ("Connection refused", "ECONNRESET")
+    assert branch_literals(re.compile(r"foo|\d+")) is None  # a branch with no literal: no gate
+    assert branch_literals(re.compile(r"(?:foo)?bar|baz", re.I)) is None
+
+
 def test_grep_prefilters_pass_over_ordinary_chatter() -> None:
     """The big-log prefilter must stay selective: ordinary progress lines (with GitHub timestamps,
     whose digits once matched a bare '502') reach Python only through a real error word."""

@@ -20,6 +20,8 @@ _MODULES = (
     "docker",
     "shell",
     "lintrunner",
+    "ruby",
+    "php",
     "infra",
     "config",
     "generic",

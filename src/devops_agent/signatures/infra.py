@@ -96,11 +96,13 @@ _NET = rx(
     r"|Connection refused|Connection reset by peer|Connection timed out|Network is unreachable|No route to host"
     r"|Failed to connect to \S+ port \d+|Couldn't connect to server|Could not connect to|connect: connection refused"
     r"|Read timed out\.|ReadTimeoutError|ConnectTimeoutError|Max retries exceeded with url"
+    r"|Could not reach host \S+\. Check your network"  # Bundler
 )
 _DNS = rx(
     r"Could not resolve host|Temporary failure in name resolution|Name or service not known"
     r"|getaddrinfo (?:ENOTFOUND|EAI_AGAIN)|\bEAI_AGAIN\b|: no such host\b|nodename nor servname provided"
     r"|Could not resolve (?:hostname|proxy)|NameResolutionError"
+    r"|getaddrinfo for \S+ failed"  # PHP streams (Composer), which wraps the rest onto the next line
 )
 _REG = rx(
     r"\b429 Too Many Requests\b|\btoomanyrequests\b|API rate limit exceeded|\brate limit(?:ed)? exceeded"
@@ -178,7 +180,7 @@ RULES = [
     Rule(
         code="INF-NET-001", name="connection-failed", category="infrastructure", severity="high",
         pattern=_NET, extract=_network, priority=74, confidence=0.75, ecosystem=_ECO,
-        grep="ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Connection (refused|reset|timed out)|unreachable|No route to host|connect to|Couldn't connect|connection refused|timed out|Timeout|Max retries",
+        grep="ECONN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|Connection (refused|reset|timed out)|unreachable|No route to host|connect to|Couldn't connect|connection refused|timed out|Timeout|Max retries|Could not reach host",
         title="Could not connect to {host}:{port}",
         root_cause="A network connection failed (refused, reset or timed out): the service was down or unreachable from the runner.",
         suggestion="Check that the service (registry, database, API) is up and reachable from the runner; re-run if it was a blip.",
@@ -194,7 +196,7 @@ RULES = [
     Rule(
         code="INF-DNS-001", name="name-resolution-failed", category="infrastructure", severity="high",
         pattern=_DNS, extract=_not_a_retry, priority=76, confidence=0.8, ecosystem=_ECO,
-        grep="resolve host|name resolution|not known|ENOTFOUND|EAI_AGAIN|no such host|servname|Could not resolve|NameResolutionError",
+        grep="resolve host|name resolution|not known|ENOTFOUND|EAI_AGAIN|no such host|servname|Could not resolve|NameResolutionError|getaddrinfo for",
         title="A host name could not be resolved",
         root_cause="DNS resolution failed: the host name is wrong, or the runner had no working resolver.",
         suggestion="Check the host name (a typo, an internal name unreachable from hosted runners); re-run if DNS was flaky.",

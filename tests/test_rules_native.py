@@ -292,3 +292,46 @@ def test_autoconf_configure_error(tmp_path: Path) -> None:
     ((n, ext),) = matches("C-CONF-001", out)
     assert ext.data["message"] == "libnosuchlibxyz is required"
     assert "no_such_function_xyz... no" in out.split("\n")[ext.evidence[0] - 1]
+
+
+# -- any compiler's diagnostic (GEN-DIAG-001) ------------------------------------------------------
+def _diag(text: str):  # type: ignore[no-untyped-def]
+    from devops_agent.signatures.generic import RULES as GENERIC
+    from rule_support import rule_matches
+
+    return rule_matches(next(r for r in GENERIC if r.code == "GEN-DIAG-001"), text)
+
+
+@pytest.mark.skipif(shutil.which("mcs") is None, reason="mcs (Mono's C# compiler) not installed")
+def test_csharp_compiler_error_in_msbuild_layout(tmp_path: Path) -> None:
+    (tmp_path / "Program.cs").write_text("using System;\n\nclass Cart\n{\n    static void Main()\n    {\n"
+                                         "        Console.WriteLine(totl);\n    }\n}\n")
+    proc = subprocess.run(["mcs", "Program.cs"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 1
+    ((_, ext),) = _diag(proc.stdout + proc.stderr)
+    assert (ext.file, ext.line, ext.data["code"]) == ("Program.cs", 7, "CS0103")
+
+
+@pytest.mark.parametrize("line, where", [
+    # dotnet build appends the project (the layout MSBuild gives every compiler it drives)
+    ("/src/Shop/Cart.cs(12,9): error CS1002: ; expected [/src/Shop/Shop.csproj]", ("/src/Shop/Cart.cs", 12)),
+    ("main.swift:3:5: error: cannot find 'foo' in scope", ("main.swift", 3)),
+    ("lib/main.dart:7:3: Error: Method not found: 'totl'.", ("lib/main.dart", 7)),
+])
+def test_diagnostic_layouts(line: str, where: tuple[str, int]) -> None:
+    ((_, ext),) = _diag(line)
+    assert (ext.file, ext.line) == where
+    assert "project" not in ext.data or ext.data["project"] == "/src/Shop/Shop.csproj"
+
+
+def test_haskell_message_on_the_next_line() -> None:
+    ((_, ext),) = _diag("Main.hs:3:5: error:\n    • Variable not in scope: totl :: Int\n")
+    assert (ext.file, ext.line, ext.data["message"]) == ("Main.hs", 3, "• Variable not in scope: totl :: Int")
+
+
+@pytest.mark.parametrize("line", ["error: could not compile `x`", "make: *** [Makefile:3: all] Error 1",
+                                  "src/a.c:3:5: error: x",  # C-CC-001's to decide (it skips meson's probes)
+                                  "src/app.ts:3:5: error: y",
+                                  "Makefile:3: *** missing separator.  Stop.", "ERROR: 1 error"])
+def test_not_a_diagnostic(line: str) -> None:
+    assert _diag(line) == []

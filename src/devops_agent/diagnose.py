@@ -272,6 +272,12 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
         values.setdefault("file", file)
         if line is not None:
             values.setdefault("line", line)  # templates say "{file}:{line}"
+    elif lead.extract.file:
+        # not in the checkout (a vendored or generated path, another repository): the finding names no
+        # file, but its text still says where the tool pointed, as the tool wrote it
+        values.setdefault("file", lead.extract.file)
+        if lead.extract.line is not None:
+            values.setdefault("line", lead.extract.line)
     step = sc.steps[lead.step] if lead.step is not None else None
     conf = _calibrated(lead.extract.confidence if lead.extract.confidence is not None else rule.confidence,
                        lead, failing, rank)

@@ -164,3 +164,16 @@ def test_maven_failure_followed_by_more_maven_output_is_not_the_builds_end() -> 
     final = dataset_lines("cidiff-breakages_dspot_842", 10590, 10612)
     ((_, ext),) = matches("JVM-MVN-001", final)
     assert ext.data["plugin"] == "maven-compiler-plugin"
+
+
+def test_gradle_and_maven_failures_take_their_category_from_the_task() -> None:
+    from devops_agent.signatures.jvm.build import _task_category
+
+    assert _task_category(":platform-base:projectHealth") == "lint"
+    assert _task_category(":app:ktlintCheck") == "lint"
+    assert _task_category(":app:spotlessCheck") == "format"
+    assert _task_category(":core:integrationTest") == "test"
+    assert _task_category(":app:compileKotlin") == "compilation"
+    assert _task_category("maven-checkstyle-plugin") == "lint"
+    assert _task_category("maven-surefire-plugin") == "test"
+    assert _task_category(":app:processResources") is None  # nothing to say: the rule's own category

@@ -286,7 +286,7 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
     return Finding(
         rule=rule.code,
         title=title,
-        category=rule.category if rule.category != "unknown" else _category_of_command(step),
+        category=lead.extract.category or (rule.category if rule.category != "unknown" else _category_of_command(step)),
         severity=rule.severity,
         confidence=max(0.01, min(0.99, conf)),
         evidence=evidence,

@@ -60,6 +60,9 @@ class Extract:
     data: dict[str, Any] = field(default_factory=dict)
     title: str | None = None  # overrides the formatted title
     confidence: float | None = None  # overrides the rule's confidence
+    # overrides the rule's category when the matched text says more (Gradle's failed task
+    # ':app:ktlintCheck' is a lint failure, ':app:test' a test failure)
+    category: str | None = None
 
 
 ExtractHook = Callable[[re.Match[str], Window], Extract | None]

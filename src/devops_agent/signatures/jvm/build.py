@@ -37,15 +37,20 @@ def _mvn_goal_extract(m: re.Match[str], win: Window) -> Extract | None:
         evidence.append(n)
     plugin = (m["goal"] or "").split(":")[1] if m["goal"] else None
     data: dict[str, object] = {"plugin": plugin} if plugin else {}
+    # maven-checkstyle-plugin: lint; the compiler plugin's own failures (no javac error lines, which
+    # would outrank this) are about the JDK or its settings: configuration, as the rule says
+    category = _task_category(plugin) if plugin else None
+    if category == "compilation":
+        category = None
     message = (m["message"] or "").strip()
     if message or not evidence:
-        return Extract(evidence=tuple(evidence[:3]), data=data)
+        return Extract(evidence=tuple(evidence[:3]), data=data, category=category)
     # The plugin put its message on the following lines (maven-enforcer-plugin 3.x: the rule, then why).
     lines = [(win.text(n) or "")[len("[ERROR] "):].strip() for n in evidence[:3]]
     data["message"] = " ".join(lines)[:400]
     primary = evidence[1] if len(evidence) > 1 and lines[0].endswith("failed with message:") else evidence[0]
     rest = tuple(n for n in evidence[:3] if n != primary)
-    return Extract(primary=primary, evidence=(win.lineno, *rest), data=data)
+    return Extract(primary=primary, evidence=(win.lineno, *rest), data=data, category=category)
 
 
 _BUILD_FAILED = rx(r"^(?:\[INFO\] )?BUILD FAILURE\s*$|^FAILURE: Build (?:failed|completed) with|^BUILD FAILED in ")
@@ -108,14 +113,31 @@ def _gradle_extract(m: re.Match[str], win: Window) -> Extract | None:
         return None
     data: dict[str, object] = {"message": body[0][1].strip()[:300]}
     t = _GRADLE_TASK.search(body[0][1])
+    category = None
     if t:
         data["task"] = t["task"]
+        category = _task_category(t["task"])
     reasons = [n for n, text in body[1:] if text.lstrip().startswith(">")]
     detail = next((text.lstrip("> ").strip() for n, text in body[1:] if text.lstrip().startswith(">")), None)
     if detail:
         data["detail"] = detail[:300]
     evidence = [*reasons[:3], win.lineno]
-    return Extract(primary=body[0][0], evidence=tuple(evidence), data=data)
+    return Extract(primary=body[0][0], evidence=tuple(evidence), data=data, category=category)
+
+
+# What a Gradle task is for, from its name (the last path segment: ':platform-base:projectHealth').
+_TASK_KINDS = (
+    ("format", re.compile(r"spotless|ktfmt|format", re.I)),
+    ("lint", re.compile(r"lint|checkstyle|detekt|pmd|spotbugs|errorprone|projecthealth|buildhealth|dependencyanalysis"
+                        r"|apicheck|apidump|abi|codenarc|sonar", re.I)),
+    ("test", re.compile(r"test|check$|surefire|failsafe", re.I)),
+    ("compilation", re.compile(r"compile|kapt|ksp|assemble|jar$|dex|javadoc", re.I)),
+)
+
+
+def _task_category(task: str) -> str | None:
+    name = task.rsplit(":", 1)[-1]
+    return next((category for category, pattern in _TASK_KINDS if pattern.search(name)), None)
 
 
 RULES = [

@@ -223,3 +223,24 @@ def test_uv_conflict_names_the_shared_package() -> None:
     assert f.rule == "PY-DEP-006" and f.data["package"] == "werkzeug"
     assert "The user requested werkzeug==2.3.8" in f.data["constraints"]
     assert f.evidence[0].text.lstrip().startswith("cause: Because all versions of flask")
+
+
+def test_pip_that_never_reached_the_index_is_infrastructure_not_a_bad_pin(tmp_path: Path) -> None:
+    """Real pip against an index host that does not resolve (.invalid never does): it retries, then
+    reports `(from versions: none)`, which alone would read as a pin that does not exist."""
+    env = {"PIP_CONFIG_FILE": "/dev/null", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--isolated", "--no-cache-dir", "--disable-pip-version-check",
+                           "--index-url", "https://pypi.nonexistent.invalid/simple", "--retries", "1", "--timeout", "1",
+                           "--target", str(tmp_path / "t"), "attrs==23.2.0"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 1 and "(from versions: none)" in proc.stdout + proc.stderr
+    log = tmp_path / "pip.log"
+    log.write_text(proc.stdout + proc.stderr)
+    top = diagnose_path(str(log)).findings[0]
+    assert (top.rule, top.category, top.fixable) == ("PY-DEP-002", "infrastructure", False)
+    assert "could not reach the package index" in top.title
+    # the same message after a reachable index that simply has no such version stays a dependency failure
+    log.write_text("ERROR: Could not find a version that satisfies the requirement rich==99.0 (from versions: 13.7.1)\n"
+                   "ERROR: No matching distribution found for rich==99.0\n")
+    top = diagnose_path(str(log)).findings[0]
+    assert (top.category, top.fixable) == ("dependency", True) and "13.7.1" in top.root_cause

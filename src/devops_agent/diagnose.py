@@ -282,11 +282,12 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
     conf = _calibrated(lead.extract.confidence if lead.extract.confidence is not None else rule.confidence,
                        lead, failing, rank)
     title = lead.extract.title or rule.format(rule.title, values) or rule.title
+    category = lead.extract.category or (rule.category if rule.category != "unknown" else _category_of_command(step))
     fingerprint = _fingerprint(rule.code, title)
     return Finding(
         rule=rule.code,
         title=title,
-        category=lead.extract.category or (rule.category if rule.category != "unknown" else _category_of_command(step)),
+        category=category,
         severity=rule.severity,
         confidence=max(0.01, min(0.99, conf)),
         evidence=evidence,
@@ -296,12 +297,15 @@ def _build(sc: Scan, group: list[Candidate], symptoms: list[Candidate], rank: in
         line=line if file else None,
         root_cause=rule.format(rule.root_cause, values),
         suggestion=rule.format(rule.suggestion, values),
-        fixable=rule.fixable,
+        fixable=rule.fixable and category not in _NOT_IN_THE_REPO,
         fingerprint=fingerprint,
         context=context,
         data={**values, "count": len(group), "rule_fix": rule.fix},
     )
 
+
+# Categories whose fix is not a change to the repository (a re-run, a bigger runner, a mirror).
+_NOT_IN_THE_REPO = ("infrastructure", "timeout", "resource")
 
 _ATTEMPT_MASK = re.compile(r"\d+")
 

@@ -57,7 +57,35 @@ def _no_version_extract(m: re.Match[str], win: Window) -> Extract | None:
     file, line, collected = _requirement_line(win, package)
     if collected:
         evidence += (collected,)
+    if not versions:
+        retry = _unreachable_index(win)
+        if retry is not None:
+            # `(from versions: none)` after pip's connection retries: the index was never reached
+            n, reason = retry
+            data["why"] = f"pip could not reach the package index ({reason}), so it saw no release of {package}."
+            data["advice"] = ("Check the index URL and the runner's network, DNS or proxy settings "
+                              "(pip's --index-url / PIP_INDEX_URL), then re-run the job.")
+            return Extract(file=file, line=line, evidence=(n, *evidence), data=data, category="infrastructure",
+                           title=f"pip could not reach the package index: {reason}")
+    data["why"] = f"No release of {package} matches {req} on the package index (available: {', '.join(versions) or 'none'})."
+    data["advice"] = f"Pin {package} to a published version (see the `from versions:` list)" + (f" in {file}." if file else ".")
     return Extract(file=file, line=line, evidence=evidence, data=data)
+
+
+# pip's `WARNING: Retrying (Retry(total=0, ...)) after connection broken by 'NewConnectionError(...:
+# Failed to establish a new connection: [Errno -2] Name or service not known')': /simple/attrs/`
+_PIP_RETRY = re.compile(r"Retrying \(Retry\(total=\d+[^\n]*?\)\) after connection broken by '(?P<err>\w+)\((?P<rest>[^\n]*)")
+_PIP_REASON = re.compile(r"(?:Failed to establish a new connection: )?(?P<r>\[Errno -?\d+\] [^'\")]{1,120}|Read timed out|"
+                         r"Connection to \S+ timed out|Tunnel connection failed: [^'\")]{1,80}|certificate verify failed)")
+
+
+def _unreachable_index(win: Window) -> tuple[int, str] | None:
+    for n, text in win.before(80):
+        m = _PIP_RETRY.search(text)
+        if m:
+            r = _PIP_REASON.search(m["rest"])
+            return n, (r["r"] if r else m["err"]).strip()
+    return None
 
 
 def _conflict_extract(m: re.Match[str], win: Window) -> Extract | None:
@@ -135,8 +163,8 @@ RULES = [
         fix="unsafe",
         ecosystem=_ECO,
         title="pip cannot find {requested}",
-        root_cause="No release of {package} matches {requested} on the package index (available: {versions}).",
-        suggestion="Pin {package} to a published version (see the `from versions:` list) in {file}.",
+        root_cause="{why}",
+        suggestion="{advice}",
         doc=_doc(
             "pip found no release matching a requirement: `ERROR: Could not find a version that satisfies the "
             "requirement X==9.9 (from versions: ...)` and `ERROR: No matching distribution found for X==9.9`.",

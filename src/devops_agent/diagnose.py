@@ -407,6 +407,7 @@ _FAILURE_WORDS = re.compile(
 _NARRATION = re.compile(r"^(?:\+{1,3} |(?:INFO|DEBUG|TRACE)\b|\[(?:INFO|DEBUG)\]|##\[(?:debug|notice|command)\]|"
                         r"\s+[A-Z][A-Z0-9_]{1,60}: |shell: |env:$)")
 _FALLBACK_TAIL = 40
+_FALLBACK_SPAN = 5000  # lines looked back over at most (a huge log keeps only windows of lines)
 # Without a failing step, a line must say plainly that something failed: three failure words, or
 # two beside FAIL/ERROR in capitals ("DistillGPT2  FAIL: graph_breaks=4, expected=2"). Measured on
 # 84 excerpts of passing cidiff logs: at 4, "rm: cannot remove 'x': No such file or directory" and
@@ -418,11 +419,14 @@ _PLAIN_FAILURE = 5
 _ZERO_COUNT = re.compile(r"\b(?:fail\w*|errors?)\b\s*[:=]?\s*0\b(?![.,]\d)|\b0\s+(?:fail\w*|errors?)\b", re.I)
 
 
+_LOUD = re.compile(r"\b(?:FAIL(?:ED|URE)?|ERROR|FATAL)\b")
+
+
 def _informative(text: str) -> int:
     text = _ZERO_COUNT.sub(" ", text)
     words = {m.group(0).lower() for m in _FAILURE_WORDS.finditer(text)}
     score = 2 * min(len(words), 3)
-    if re.search(r"\b(?:FAIL(?:ED|URE)?|ERROR|FATAL)\b", text):
+    if _LOUD.search(text):
         score += 1
     if _NARRATION.match(text):
         score -= 3
@@ -442,7 +446,7 @@ def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  
     else:
         step, first, last = None, 1, sc.total
     tail: list[int] = []
-    for n in range(last, first - 1, -1):
+    for n in range(last, max(first, last - _FALLBACK_SPAN) - 1, -1):
         text = sc.lines.get(n)
         if text is None or not text.strip() or _WRAPPER.match(text):
             continue

@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from devops_agent.logs.clean import message_of
 from devops_agent.logs.read import LogSource, open_sources
@@ -438,13 +439,13 @@ def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  
     its output, that a tool prints when it gives up (with a passing log at hand: only the lines
     the passing run did not print), with the lines around it. Without a failing step (a pasted
     excerpt, a log cut short) only a line that plainly reports a failure is cited."""
-    if failing is not None:
-        step: Step | None = sc.steps[failing]
+    step: Step | None = sc.steps[failing] if failing is not None else None
+    if step is not None:
         first, last = step.start, step.end
     elif sc.tracker.job_failed is False:
         return None  # the CI said the job succeeded
     else:
-        step, first, last = None, 1, sc.total
+        first, last = 1, sc.total
     tail: list[int] = []
     for n in range(last, max(first, last - _FALLBACK_SPAN) - 1, -1):
         text = sc.lines.get(n)
@@ -498,7 +499,7 @@ def _fallback(sc: Scan, failing: int | None, baseline=None) -> Finding | None:  
     )
 
 
-def _status(sc: Scan, findings: list[Finding]) -> str:
+def _status(sc: Scan, findings: list[Finding]) -> Literal["failed", "passed", "unknown"]:
     failed_marker = sc.tracker.job_failed
     if failed_marker is False and not any(s.failed for s in sc.steps):
         return "passed"

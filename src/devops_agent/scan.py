@@ -84,8 +84,9 @@ def scan(src: LogSource, matcher: Matcher, dialect: str | None = None) -> Scan:
             markers = tracker.markers
             # CI wrapper lines ("Process completed with exit code 1") are a cause only for the few
             # rules that read exit statuses and runner verdicts (timeout 124, SIGKILL 137, cancel).
+            found: list[Hit]
             if not text:
-                found = ()
+                found = []
             elif markers and markers[-1] == n:
                 found = matcher.match_wrapper(n, message_of(text), text)
             else:

@@ -139,7 +139,7 @@ def _match_step(steps: list[tuple[str, str]], name: str | None, cmd: str | None)
 
 
 def _load_yaml(path: Path) -> Any:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -119,9 +119,9 @@ def rich_reporter(label: str) -> tuple[Reporter, Callable[[], None]]:
             status.start()
             state["status"] = status
             return
-        status = state.pop("status", None)
-        if status is not None:
-            status.stop()  # type: ignore[attr-defined]
+        running = state.pop("status", None)
+        if running is not None:
+            running.stop()  # type: ignore[attr-defined]
         assert result is not None
         mark = "[green]passed[/]" if result.ok else "[red]timed out[/]" if result.exit_code is None else f"[red]exit {result.exit_code}[/]"
         console.print(f"  [{label}] {check.name}: {first} … {mark} ({result.seconds:.1f} s)")

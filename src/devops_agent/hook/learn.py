@@ -63,7 +63,7 @@ def fit(examples: list[Example]) -> dict[str, Any]:
             f"not enough labelled pushes to learn from ({len(examples)}; need {MIN_EXAMPLES} with both outcomes)",
             "keep the pre-push hook installed and diagnose CI results; the built-in prior is used meanwhile",
         )
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     x = [[e.features.get(k, 0.0) for k in FEATURES] for e in examples]
     y = [int(e.bad) for e in examples]

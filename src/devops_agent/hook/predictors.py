@@ -394,7 +394,7 @@ def predict_env_vars(ctx: PushContext) -> Iterator[Prediction]:
 
 # -- configuration files --------------------------------------------------------------------------
 def _yaml_loader():  # type: ignore[no-untyped-def]
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     class Loader(yaml.SafeLoader):
         """SafeLoader that accepts any custom tag (!Ref, !reference...) as plain data."""

@@ -65,7 +65,7 @@ def _from_stdin(stream: BinaryIO) -> list[LogSource]:
 
     def reopen() -> BinaryIO:
         spool.seek(0)
-        return _NoClose(spool)  # type: ignore[return-value]
+        return _NoClose(spool)  # type: ignore[return-value,arg-type]
 
     spool.seek(0)
     return _classify("<stdin>", reopen, spool.read(4), size)
@@ -183,7 +183,7 @@ def _zip_opener(opener: Callable[[], BinaryIO], member: str) -> Callable[[], Bin
     def open_member() -> BinaryIO:
         outer = opener()
         zf = zipfile.ZipFile(outer)
-        return _ZipMember(zf, zf.open(member), outer)  # type: ignore[return-value]
+        return _ZipMember(zf, zf.open(member), outer)  # type: ignore[return-value,arg-type]
 
     return open_member
 
@@ -220,13 +220,17 @@ def _from_dir(path: Path) -> list[LogSource]:
         rel = p.relative_to(path).as_posix()
         with p.open("rb") as fh:
             head = fh.read(4)
-        out.extend(_classify(f"{path.name}/{rel}", (lambda p=p: p.open("rb")), head, p.stat().st_size, p))
+        out.extend(_classify(f"{path.name}/{rel}", _file_opener(p), head, p.stat().st_size, p))
     return out
+
+
+def _file_opener(p: Path) -> Callable[[], BinaryIO]:
+    return lambda: p.open("rb")
 
 
 def iter_raw_lines(stream: BinaryIO, max_len: int = MAX_LINE) -> Iterator[bytes]:
     """Yield lines split at b'\\n' (without it); an overlong line is cut at ``max_len``."""
-    reader = stream if isinstance(stream, io.BufferedIOBase) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    reader = stream if isinstance(stream, io.BufferedIOBase) else io.BufferedReader(stream)  # type: ignore[arg-type,type-var]
     readline = reader.readline
     while True:
         chunk = readline(max_len)

@@ -171,7 +171,8 @@ def replace_pin(path: str, text: str, package: str, spec: str) -> str | None:
         m = _NAME_TAIL.match(line)
         stripped = line.lstrip()
         is_req = m is not None and not stripped.startswith(("#", "[", "-")) and normalize(m.group("name")) == key
-        if is_req and ("=" in line or "<" in line or ">" in line or "~" in line or line.strip().strip("\"',") == m.group("name")):
+        if m is not None and is_req and ("=" in line or "<" in line or ">" in line or "~" in line
+                                         or line.strip().strip("\"',") == m.group("name")):
             if path.endswith(".toml") and not m.group("q"):
                 continue  # a TOML key (poetry table): not handled here
             end = m.start("spec") + len(m.group("spec").rstrip())

@@ -34,7 +34,7 @@ def _from_version_list(data: dict[str, Any], text: str) -> tuple[str, str] | Non
     except InvalidRequirement:
         return None
     versions = []
-    for v in raw:
+    for v in raw or []:
         try:
             parsed = Version(str(v).strip())
         except InvalidVersion:
@@ -76,7 +76,7 @@ def _from_conflict(data: dict[str, Any], text: str) -> tuple[str, str] | None:
             req = Requirement(body[-1].replace(" ", ""))
         except InvalidRequirement:
             continue
-        key = canonicalize_name(req.name)
+        key: str = canonicalize_name(req.name)
         if len(body) == 2:
             needed[key] = needed.get(key, SpecifierSet()) & req.specifier
         else:

@@ -22,6 +22,7 @@ _MODULES = (
     "lintrunner",
     "ruby",
     "php",
+    "ansible",
     "infra",
     "config",
     "generic",

@@ -18,6 +18,11 @@ PIECES = st.sampled_from([
     b"E   ModuleNotFoundError: No module named 'yaml'", b"error[E0425]: x", b" --> src/lib.rs:8:27",
     b"Traceback (most recent call last):", b'  File "/app/x.py", line 3, in <module>', b"$ pytest",
     b"2026-01-01T00:00:00.0000000Z ", b"x" * 3000, "\u00e9\u2028\u0085".encode(), b"\t", b"::error::",
+    b"##[section]Starting: Build", b"##[section]Finishing: Build", b"##[error]Bash exited with code '1'.",
+    b"Script contents:", b"web:build: ", b"apps/web build$ ", b"+ echo 'x'", b"+ exit 1", b"fatal: [h]: FAILED! => {",
+    b'"msg": "', b"  1) Cart total", b"     Failure/Error: x", b"1) CartTest::testTotal", b"There was 1 failure:",
+    b"The above exception was the direct cause of the following exception:", b">>> Lint for a.py:",
+    b"  Error (RUFF) F401", b"Segmentation fault (core dumped)", "\U0001f6a8 Error: The command exited with status 1".encode(),
 ])
 
 

@@ -150,3 +150,21 @@ def test_buildkite_and_circleci_exit_lines_are_wrappers(tmp_path: Path) -> None:
         log.write_text("\n".join(chrome) + "\n")
         diag = diagnose_path(str(log))
         assert diag.findings[0].evidence[0].text == "tool.tar.gz: FAILED", chrome[0]
+
+
+def test_unmatched_output_takes_its_category_from_the_command() -> None:
+    from devops_agent.diagnose import _category_of_command
+    from devops_agent.models import Step
+
+    def kind(command: str) -> str:
+        return _category_of_command(Step(name=f"Run {command}", start=1, end=2, command=command, failed=True, exit_code=1))
+
+    assert kind("bundle exec rspec") == "test"
+    assert kind("vendor/bin/phpunit --testdox") == "test"
+    assert kind("dotnet test --no-build") == "test"
+    assert kind("bundle exec rubocop") == "lint"
+    assert kind("vendor/bin/phpstan analyse") == "type-check"
+    assert kind("composer install --no-interaction") == "dependency"
+    assert kind("dotnet build -c Release") == "compilation"
+    assert kind("terraform fmt -check") == "format"
+    assert kind("./deploy.sh production") == "unknown"

@@ -338,16 +338,23 @@ def _calibrated(conf: float, lead: Candidate, failing: int | None, rank: int) ->
 # error line under `yarn prettier-check` is a format failure, under `mypy` a type-check failure.
 _COMMAND_KINDS = (
     ("format", re.compile(r"\b(?:prettier|black|ruff format|gofmt|rustfmt|cargo fmt|clang-format|spotless\w*|ktfmt|"
-                          r"isort|autopep8|yapf)\b|[-_:]?(?:format|fmt)(?:[-_:]?check)?\b", re.I)),
-    ("type-check", re.compile(r"\b(?:tsc|vue-tsc|mypy|pyright|pytype|type-?check|typecheck|flow check)\b", re.I)),
+                          r"isort|autopep8|yapf|mix format|dotnet format|swift-format|php-cs-fixer|terraform fmt)\b"
+                          r"|[-_:]?(?:format|fmt)(?:[-_:]?check)?\b", re.I)),
+    ("type-check", re.compile(r"\b(?:tsc|vue-tsc|mypy|pyright|pytype|type-?check|typecheck|flow check|phpstan|psalm|"
+                              r"dialyzer|sorbet|srb tc|steep)\b", re.I)),
     ("lint", re.compile(r"\b(?:eslint|ruff(?: check)?|flake8|pylint|golangci-lint|clippy|checkstyle|stylelint|shellcheck|"
-                        r"hadolint|detekt|ktlint|rubocop|\w*lint)\b", re.I)),
-    ("security", re.compile(r"\b(?:bandit|npm audit|pnpm audit|yarn audit|pip-audit|cargo audit|trivy|snyk|gosec)\b", re.I)),
+                        r"hadolint|detekt|ktlint|rubocop|phpcs|credo|swiftlint|tflint|ansible-lint|yamllint|actionlint|"
+                        r"markdownlint|\w*lint)\b", re.I)),
+    ("security", re.compile(r"\b(?:bandit|npm audit|pnpm audit|yarn audit|pip-audit|cargo audit|trivy|snyk|gosec|"
+                            r"bundle[ -]audit|brakeman|composer audit|grype|checkov|tfsec)\b", re.I)),
     ("test", re.compile(r"\b(?:pytest|jest|vitest|mocha|go test|cargo test|cargo nextest|(?:npm|yarn|pnpm) (?:run )?test|"
-                        r"unittest|rspec|phpunit|ctest|tox|nox|mvn\S* (?:\S+ )*(?:test|verify)|gradlew? (?:\S+ )*test)\b", re.I)),
+                        r"unittest|rspec|phpunit|pest|ctest|tox|nox|mix test|dotnet test|swift test|bats|prove|"
+                        r"mvn\S* (?:\S+ )*(?:test|verify)|gradlew? (?:\S+ )*test)\b", re.I)),
     ("dependency", re.compile(r"\b(?:pip3? install|npm (?:install|ci)|yarn install|pnpm install|poetry install|uv sync|"
-                              r"bundle install|go mod download|composer install)\b", re.I)),
+                              r"bundle install|go mod download|composer install|mix deps\.get|dotnet restore|pod install|"
+                              r"swift package resolve)\b", re.I)),
     ("compilation", re.compile(r"\b(?:make|cmake --build|ninja|cargo build|go build|javac|gcc|g\+\+|clang|msbuild|"
+                               r"dotnet build|swift build|xcodebuild|mix compile|zig build|cabal build|stack build|ghc|"
                                r"(?:npm|yarn|pnpm) (?:run )?build)\b", re.I)),
 )
 

@@ -222,7 +222,8 @@ def test_grep_prefilters_pass_over_ordinary_chatter() -> None:
     from devops_agent.diagnose import matcher
 
     lines = [f"2026-02-17T08:41:{i % 60:02d}.{5020000 + i * 4291:07d}Z {text}" for i, text in enumerate(CHATTER * 30)]
-    lines = [ln for ln in lines if not re.search(r"error|fail", ln, re.I)]  # chatter that mentions errors may pass
+    # chatter that mentions errors in passing ("test_error_handler_returns_json PASSED") must not pass
+    # either: a bare "rror" gate once let one line in ten through (150 MB: 0.9 s -> 3.7 s)
     for pattern in matcher().prefilters:
         hits = [ln for ln in lines if re.search(pattern, ln)]
         assert not hits, f"prefilter {pattern!r} passes ordinary lines such as {hits[0]!r}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from devops_agent.signatures.base import STEP_WRAPPER_MESSAGE, Extract, Rule, Window, rx
+from devops_agent.signatures.base import GREP_ANSI, STEP_WRAPPER_MESSAGE, Extract, Rule, Window, rx
 
 _DOC = """\
 ## What it means
@@ -101,6 +101,9 @@ RULES = [
         severity="high",
         pattern=_DIAG,
         literal="rror",
+        # narrower than the literal for grep on big logs ("rror" is in one chatter line of ten)
+        grep=":[0-9]+(:[0-9]+)?: " + GREP_ANSI + "(fatal error|error|Error)" + GREP_ANSI + "(\\[[A-Za-z0-9_-]+\\])?:"
+        "|\\([0-9]+(,[0-9]+)?\\): (fatal )?error [A-Z]{1,4}[0-9]{2,5}:",
         extract=_diag_extract,
         title="Compile error: {message}",
         doc=_DOC.format(

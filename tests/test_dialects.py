@@ -132,3 +132,23 @@ def test_azure_pipelines_task_command_and_failure(tmp_path: Path) -> None:
     assert diag.status == "failed" and diag.findings[0].rule == "PY-TEST-001"
     # the task's "Bash exited with code '1'." is a wrapper, not a finding of its own
     assert all("exited with code" not in e.text for f in diag.findings for e in f.evidence)
+
+
+def test_gitlab_job_failed_lines_that_say_why_are_evidence_not_wrappers(tmp_path: Path) -> None:
+    """GitLab Runner's verdicts: 'exit code N' is a wrapper; a system failure, a time limit or an
+    image that could not be pulled is the finding itself (runner messages as GitLab Runner 17 prints them)."""
+    from devops_agent.diagnose import diagnose_path
+
+    cases = {
+        'ERROR: Job failed (system failure): pod "runner-abc" status is "Failed"': "INF-RUN-001",
+        "ERROR: Job failed: execution took longer than 1h0m0s seconds": "INF-TIME-001",
+        'ERROR: Job failed: failed to pull image "python:3.99" with specified policies [always]: Error response from '
+        "daemon: manifest for python:3.99 not found: manifest unknown: manifest unknown (manager.go:237:0s)": "DKR-PULL-001",
+    }
+    for verdict, rule in cases.items():
+        log = tmp_path / "gitlab.log"
+        log.write_text(f"Running with gitlab-runner 17.0.0 (44feccdf)\n$ make test\nok\n{verdict}\n")
+        diag = diagnose_path(str(log))
+        assert diag.status == "failed" and diag.findings[0].rule == rule, verdict
+    log.write_text("Running with gitlab-runner 17.0.0 (44feccdf)\n$ make test\nok\nERROR: Job failed: exit code 1\n")
+    assert all("Job failed" not in e.text for f in diagnose_path(str(log)).findings for e in f.evidence)

@@ -395,7 +395,7 @@ def _fingerprint(code: str, title: str) -> str:
 
 # -- fallback and status -------------------------------------------------------------------------
 _WRAPPER = re.compile(
-    r"^(?:##\[error\]" + STEP_WRAPPER_MESSAGE + r"|ERROR: Job failed|Finished: |The command \".*\" exited with"
+    r"^(?:##\[error\]" + STEP_WRAPPER_MESSAGE + r"|ERROR: Job failed(?:: exit code -?\d+)?\s*$|Finished: |The command \".*\" exited with"
     r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\]|##\[(?:start|end)-action )"
     # Buildkite's and CircleCI's own exit lines
     r"|^(?:\W{1,3} )?Error: The command exited with status -?\d+|^Exited with code (?:exit status )?-?\d+|^CircleCI received exit code"

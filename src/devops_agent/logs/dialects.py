@@ -17,7 +17,7 @@ from devops_agent.models import Step
 _GH_TS = re.compile(rb"^(?:[^\t]{1,200}\t[^\t]{0,200}\t)?(?:\xef\xbb\xbf)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z ")
 _BRACKET_TS = re.compile(rb"^\[(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\] ?")
 _GH_EXIT = re.compile(r"^##\[error\]Process completed with exit code (\d+)\.")
-_GL_FAILED = re.compile(r"^ERROR: Job failed(?:: exit code (\d+)|: (.*))?")
+_GL_FAILED = re.compile(r"^ERROR: Job failed(?:: exit code (\d+)\s*$|(\S.*|\s+\S.*))?")
 _TRAVIS_EXIT = re.compile(r'^The command "(.*)" exited with (\d+)\.')
 _JENKINS_STAGE = re.compile(r"^\[Pipeline\] \{ \((.+)\)$")
 _CMD_DOLLAR = re.compile(r"^\$ (\S.*)$")
@@ -180,7 +180,8 @@ class StepTracker:
             code = int(m.group(1)) if m.group(1) else None
             self.job_failed = True
             self.job_exit = code
-            self.markers.append(n)
+            if not m.group(2):  # "exit code N" says nothing more; "(system failure): ...", "failed to pull image ..." do
+                self.markers.append(n)
             idx = self._last_cmd_step
             if self._cur is not None and self._cur.command:
                 self._cur.failed, self._cur.exit_code = True, code

@@ -152,3 +152,32 @@ def test_gitlab_job_failed_lines_that_say_why_are_evidence_not_wrappers(tmp_path
         assert diag.status == "failed" and diag.findings[0].rule == rule, verdict
     log.write_text("Running with gitlab-runner 17.0.0 (44feccdf)\n$ make test\nok\nERROR: Job failed: exit code 1\n")
     assert all("Job failed" not in e.text for f in diagnose_path(str(log)).findings for e in f.evidence)
+
+
+def test_no_verdict_is_unknown_except_on_github(tmp_path: Path) -> None:
+    from devops_agent.diagnose import diagnose_path
+
+    log = tmp_path / "travis.log"
+    log.write_text("travis_fold:start:worker_info\nWorker information\n$ make test\nrunning\n")
+    assert diagnose_path(str(log)).status == "unknown"  # cut short: Travis says "Done. Your build exited with 0."
+    log.write_text("travis_fold:start:worker_info\nWorker information\n$ make test\nok\nThe command \"make test\" exited with 0.\n"
+                   "\nDone. Your build exited with 0.\n")
+    assert diagnose_path(str(log)).status == "passed"
+
+
+def test_time_limits_and_lost_agents_of_other_ci_systems(tmp_path: Path) -> None:
+    """The CI systems' own messages (they cannot run here), after a command that was still running."""
+    from devops_agent.diagnose import diagnose_path
+
+    cases = {
+        "The job exceeded the maximum time limit for jobs, and has been terminated.": "INF-TIME-001",  # Travis
+        "No output has been received in the last 10m0s, this potentially indicates a stalled build or something "
+        "wrong with the build itself.": "INF-TIME-001",  # Travis
+        "Too long with no output (exceeded 10m0s): context deadline exceeded": "INF-TIME-001",  # CircleCI
+        "Agent went offline during the build": "INF-RUN-001",  # Jenkins
+    }
+    for line, rule in cases.items():
+        log = tmp_path / "ci.log"
+        log.write_text(f"$ ./run-integration-tests.sh\nstarting 42 suites\n{line}\n")
+        diag = diagnose_path(str(log))
+        assert diag.findings and diag.findings[0].rule == rule, line

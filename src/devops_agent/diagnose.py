@@ -514,7 +514,12 @@ def _status(sc: Scan, findings: list[Finding]) -> Literal["failed", "passed", "u
         return "failed"
     if findings and findings[0].confidence >= 0.3:
         return "failed"
-    return "unknown" if findings else ("passed" if sc.dialect != "plain" else "unknown")
+    if findings:
+        return "unknown"
+    # No verdict in the log. GitHub Actions prints none for a job that succeeded, so a GitHub log
+    # without a failure passed; GitLab, Jenkins, Travis and Azure say so when a job succeeds, and
+    # their logs without that line are cut short (or end in a way no rule knows yet): unknown.
+    return "passed" if sc.dialect == "github" else "unknown"
 
 
 # -- redaction -----------------------------------------------------------------------------------

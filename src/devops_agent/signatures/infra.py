@@ -89,6 +89,9 @@ _TIME = rx(
     r"(?:Process completed with|Job failed:) exit code 124\b|^timeout: sending signal"
     r"|has exceeded the maximum execution time|has timed out after \d+ minutes"
     r"|execution took longer than|Build timed out|Command took >\d+ ?min|\btimed out after \d+ ?(?:s|seconds|minutes|min)\b"
+    # Travis, CircleCI and Azure Pipelines time limits (the job's or the no-output one)
+    r"|^The job exceeded the maximum time limit for jobs|^No output has been received in the last \d+m"
+    r"|^Too long with no output \(exceeded [\dhms.]+\)|ran longer than the maximum time of \d+ minutes"
 )
 _CANCEL = rx(r"^(?:Error: )?The operation was canceled\.|^(?:ERROR: Job failed: )?(?:job )?canceled\s*$|Build was aborted|^Aborted by \S")
 _NET = rx(
@@ -114,6 +117,7 @@ _RUNNER = rx(
     r"The runner has received a shutdown signal|lost communication with the server"
     r"|The hosted runner encountered an error|runner .{0,80} did not respond|Runner .{0,80} is offline"
     r"|The self-hosted runner: .{0,120} lost communication|ERROR: Job failed \(system failure\)"
+    r"|^Agent went offline during the build|^Cannot contact \S+: java\.lang\.InterruptedException"  # Jenkins
 )
 _GIT = rx(
     r"fatal: couldn't find remote ref|fatal: unable to access '|fatal: Could not read from remote repository"
@@ -150,7 +154,7 @@ RULES = [
     Rule(
         code="INF-TIME-001", name="timed-out", category="timeout", severity="high",
         pattern=_TIME, wrappers=True, extract=_exit_verdict, priority=80, confidence=0.85, ecosystem=_ECO,
-        grep="exit code 124|timeout: sending signal|maximum execution time|timed out after|took longer than|Build timed out|Command took >",
+        grep="exit code 124|timeout: sending signal|maximum execution time|timed out after|took longer than|Build timed out|Command took >|maximum time limit|No output has been received|Too long with no output|ran longer than the maximum time",
         title="The step timed out",
         root_cause="The step ran past its time limit and was stopped (exit 124 from `timeout`, or the CI's job limit).",
         suggestion="Find what waited or looped (the last lines before the limit); fix the wait, or raise the limit if the work is legitimately slow.",
@@ -226,7 +230,7 @@ RULES = [
     Rule(
         code="INF-RUN-001", name="runner-lost", category="infrastructure", severity="high",
         pattern=_RUNNER, annotated=False, priority=78, confidence=0.85, ecosystem=_ECO,
-        grep="shutdown signal|lost communication|hosted runner encountered|did not respond|is offline|system failure",
+        grep="shutdown signal|lost communication|hosted runner encountered|did not respond|is offline|system failure|Agent went offline|Cannot contact",
         title="The CI runner was lost",
         root_cause="The machine running the job stopped or lost contact with the CI server; the job did not fail on its own.",
         suggestion="Re-run the job; if it recurs, check the runner's resources (memory, disk) or the runner service.",

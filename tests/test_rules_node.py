@@ -6,6 +6,7 @@ LogDx logs."""
 from __future__ import annotations
 
 import glob
+from pathlib import Path
 
 import pytest
 
@@ -472,3 +473,29 @@ def test_vitest_unhandled_error_fails_a_green_run() -> None:  # vitest 4.1 with 
     ((n, ext),) = matches("JS-TEST-001", VITEST_UNHANDLED)
     assert (n, ext.primary, ext.file, ext.line) == (4, 8, "test/leak.test.ts", 5)
     assert ext.data["message"] == "Error: refresh token missing"
+
+
+def test_npm_message_without_a_code(tmp_path: Path) -> None:
+    """Real npm: `npm version` in a repository with staged changes; a coded error stays JS-NPM-001's."""
+    import shutil
+    import subprocess
+
+    from devops_agent.signatures.node import RULES as NODE_RULES
+    from rule_support import rule_matches
+
+    rule = next(r for r in NODE_RULES if r.code == "JS-NPM-005")
+    if shutil.which("npm") is None:
+        pytest.skip("npm not installed")
+    (tmp_path / "package.json").write_text('{"name": "shop", "version": "1.0.0"}\n')
+    git = ["git", "-c", "user.email=a@b", "-c", "user.name=a"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "package.json"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=tmp_path, check=True)
+    (tmp_path / "x.txt").write_text("x")
+    subprocess.run([*git, "add", "x.txt"], cwd=tmp_path, check=True)
+    proc = subprocess.run(["npm", "version", "patch"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    ((_, ext),) = rule_matches(rule, proc.stdout + proc.stderr)
+    assert ext.data["message"] == "Git working directory not clean."
+    coded = "npm error code E404\nnpm error 404 Not Found - GET https://registry.npmjs.org/nope-x - Not found\n"
+    assert rule_matches(rule, coded) == []

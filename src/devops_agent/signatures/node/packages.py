@@ -103,6 +103,23 @@ _NPM_SCRIPT = rx(
     r"|^error Command failed with exit code \d+\."
 )
 
+# npm's own message when it has no error code to give: `npm error Git working directory not clean.`,
+# `npm error audit endpoint returned an error`. Its detail lines (code, path, command, the log file)
+# and the lifecycle summary are not messages.
+_NPM_MESSAGE = rx(
+    _NPM_PREFIX + r"(?!code |errno |path |command |syscall |signal |workspace |location |cwd |A complete log|Log files were"
+    r"|Lifecycle script |\s|[\w@/.-]+@\S+ \S+: |Missing script: |\S+ (?:WARN|info|verb|timing|http) )"
+    r"(?P<message>[A-Za-z][^\n]{2,400})$"
+)
+
+
+def _npm_message_extract(m: re.Match[str], win: Window) -> Extract | None:
+    for _, text in win.before(6):
+        if re.match(_NPM_PREFIX + r"code E", text):
+            return None  # a coded error: JS-NPM-001 reads it, with its code
+    return Extract(data={"message": m["message"].strip()})
+
+
 # --- package.json scripts ----------------------------------------------------------------------
 # npm: `npm error Missing script: "lint"`; pnpm: ` ERR_PNPM_NO_SCRIPT  Missing script: lint`;
 # yarn 1: `error Command "lint" not found.`
@@ -316,6 +333,32 @@ RULES = [
             "│ Package             │ ip-address                                             │",
             "Upgrade to a patched version (pnpm update, or pnpm.overrides for a transitive dependency); if no patch "
             "exists, assess and document an audit exception.",
+        ),
+    ),
+    Rule(
+        code="JS-NPM-005",
+        name="npm-error-message",
+        category="unknown",
+        severity="medium",
+        pattern=_NPM_MESSAGE,
+        grep="^([0-9TZ:.-]+ )?npm (ERR!|error) [A-Za-z]",
+        extract=_npm_message_extract,
+        priority=50,
+        confidence=0.5,
+        ecosystem=ECO,
+        title="npm: {message}",
+        root_cause="npm stopped: {message}",
+        suggestion="Act on npm's message (the command's own output and npm's debug log give the detail); "
+        "re-run the same npm command locally.",
+        doc=rule_doc(
+            "npm stopped with a message of its own and no error code: `npm error Git working directory not clean.`, "
+            "`npm error audit endpoint returned an error`.",
+            "The command's precondition failed (a dirty tree for `npm version`, an audit endpoint the registry "
+            "does not serve, a workspace that does not exist) rather than an install or a script.",
+            "npm error Git working directory not clean.\nnpm error A complete log of this run can be found in: "
+            "/root/.npm/_logs/2026-12-06T00_24_35_692Z-debug-0.log",
+            "Do what the message asks (commit or stash before `npm version`, use a registry that serves the "
+            "audit endpoint), then re-run.",
         ),
     ),
     Rule(

@@ -48,3 +48,12 @@ def test_a_result_too_long_to_parse_still_gives_its_message() -> None:
                                   "failed: 3 tests", "ok: [web1]"])
 def test_other_fatal_lines_are_not_ansible(line: str) -> None:
     assert rule_matches(RULE, line) == []
+
+
+def test_the_error_headline_is_evidence_not_a_second_finding(tmp_path: Path) -> None:
+    # 2.19 prints "[ERROR]: Task failed: ..." above the causes; GEN-ERR-001 also reads that line
+    log = tmp_path / "a.log"
+    log.write_text((FIXTURES / "ANS-TASK-001.log").read_text())
+    diag = diagnose_path(str(log))
+    assert [f.rule for f in diag.findings] == ["ANS-TASK-001"]
+    assert diag.findings[0].evidence[0].text.startswith("[ERROR]: Task failed")

@@ -233,9 +233,20 @@ def _findings(
         groups.setdefault(c.rule.code, []).append(c)
     ranked = sorted(groups.values(), key=lambda g: _group_key(g))
     findings: list[Finding] = []
-    for rank, group in enumerate(ranked[:limit]):
+    cited: set[int] = set()
+    for group in ranked:
+        if len(findings) >= limit:
+            break
+        if findings and group[0].rule.code.startswith("GEN-"):
+            # a generic line the first finding already cites is that finding's evidence, not another finding
+            group = [c for c in group if c.primary not in cited]
+            if not group:
+                continue
+        rank = len(findings)
         extra = symptoms if (rank == 0 and causes) else []
         findings.append(_build(sc, group, extra, rank, mapper, failing))
+        if rank == 0:
+            cited = {e.line for e in findings[0].evidence}
     return findings
 
 

@@ -62,6 +62,7 @@ def _result_extract(m: re.Match[str], win: Window) -> Extract | None:
     stderr = _first_line(result.get("stderr"))
     message = stderr if stderr and result.get("rc") not in (None, 0) else msg or stderr or "task failed"
     task, file, line = None, None, None
+    headline = None
     origins: list[tuple[int, str, int]] = []
     for n, text in win.before(400):
         t = _TASK.match(text)
@@ -71,7 +72,9 @@ def _result_extract(m: re.Match[str], win: Window) -> Extract | None:
         o = _ORIGIN.match(text)
         if o:
             origins.append((n, o["file"], int(o["line"])))
-    evidence: list[int] = []
+        elif text.startswith("[ERROR]: "):
+            headline = n  # 2.19's "[ERROR]: Task failed: ..." above the causes
+    evidence: list[int] = [headline] if headline else []
     if origins:  # nearest first: the innermost "caused by" names the exact place
         n, file, line = origins[0]
         evidence.append(n)

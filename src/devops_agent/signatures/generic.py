@@ -66,7 +66,7 @@ RULES = [
         category="unknown",
         severity="medium",
         pattern=rx(
-            r"^\s*(?:\[(?:ERROR|FATAL|error|fatal)\]|(?:ERROR|FATAL|Error|error|fatal|FAILED|Failed)(?=[:!\]])[:!\]]?)\s*"
+            r"^\s*(?:\[(?:ERROR|FATAL|error|fatal)\]:?|(?:ERROR|FATAL|Error|error|fatal|FAILED|Failed)(?=[:!\]])[:!\]]?)\s*"
             r"(?!script returned exit code -?\d+$|Job failed: exit code -?\d+$)(?P<message>\S[^\n]{0,400})"
         ),
         title="Error: {message}",

@@ -56,4 +56,5 @@ def test_the_error_headline_is_evidence_not_a_second_finding(tmp_path: Path) -> 
     log.write_text((FIXTURES / "ANS-TASK-001.log").read_text())
     diag = diagnose_path(str(log))
     assert [f.rule for f in diag.findings] == ["ANS-TASK-001"]
-    assert diag.findings[0].evidence[0].text.startswith("[ERROR]: Task failed")
+    assert diag.findings[0].evidence[0].text.startswith("fatal: [localhost]: FAILED!")
+    assert any(e.text.startswith("[ERROR]: Task failed") for e in diag.findings[0].evidence)

@@ -227,3 +227,42 @@ def test_redact_never_raises_and_is_idempotent(text: str) -> None:
     once, _ = redact(text)
     twice, _ = redact(once)
     assert twice == once
+
+
+def _key_log(tmp_path: Path) -> tuple[Path, list[int]]:
+    """A deploy step that echoes a real private key (ssh-keygen), then fails right after it."""
+    import shutil
+
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen not installed")
+    subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", str(tmp_path / "id")], check=True)
+    key = (tmp_path / "id").read_text().rstrip("\n").split("\n")
+    body = key[1:-1]
+    lines = ["$ ./deploy.sh", "Writing the deploy key", key[0], *body[:6], "fatal: Could not read from remote repository.",
+             "##[error]Process completed with exit code 128."]
+    log = tmp_path / "deploy.log"
+    log.write_text("\n".join(lines) + "\n")
+    return log, list(range(4, 4 + min(6, len(body))))
+
+
+def test_a_key_body_quoted_without_its_begin_line_is_masked(tmp_path: Path) -> None:
+    """The error sits right after the key (its header is out of the context window): every body
+    line shown as context is masked, in the diagnosis and in what an LLM would be sent."""
+    from devops_agent.diagnose import diagnose_path
+    from devops_agent.llm_context import _log_lines
+
+    log, body_lines = _key_log(tmp_path)
+    key_text = log.read_text()
+    diag = diagnose_path(str(log))
+    shown = [e for f in diag.findings for e in (*f.evidence, *f.context)]
+    assert any(e.line in body_lines for e in shown), "the context should reach into the key body"
+    for e in shown:
+        if e.line in body_lines:
+            assert e.text == MASK
+    assert diag.redactions >= sum(1 for e in {e.line for e in shown} if e in body_lines)
+    got = _log_lines(diag, str(log), set(range(body_lines[-2], body_lines[-1] + 3)))
+    body = [ln for n, ln in got.items() if n in body_lines]
+    assert body and all(ln == MASK for ln in body)
+    assert "fatal: Could not read" in "".join(got.values())
+    for ln in key_text.split("\n")[3:9]:
+        assert all(ln not in v for v in got.values()) and all(ln != e.text for e in shown)

@@ -97,7 +97,7 @@ def diagnose_source(
     failing = _failing_step(sc)
     cands = _candidates(sc, failing, baseline)
     findings = _findings(sc, cands, failing, mapper, max_findings, baseline)
-    findings, redactions = _redact(findings, redactor)
+    findings, redactions = _redact(findings, redactor, sc.lines)
     status = _status(sc, findings)
     if status == "passed":
         findings = []
@@ -534,23 +534,37 @@ def _status(sc: Scan, findings: list[Finding]) -> Literal["failed", "passed", "u
 
 
 # -- redaction -----------------------------------------------------------------------------------
-def _redact(findings: list[Finding], redactor) -> tuple[list[Finding], int]:  # type: ignore[no-untyped-def]
-    if redactor is None:
-        from devops_agent.logs import redact as redact_mod
+def _redact(findings: list[Finding], redactor, lines: dict[int, str] | None = None) -> tuple[list[Finding], int]:  # type: ignore[no-untyped-def]
+    from devops_agent.logs import redact as redact_mod
 
+    if redactor is None:
         redactor = redact_mod.redact
+    key_lines: dict[int, bool] = {}
+
+    def in_key(n: int) -> bool:
+        if lines is None:
+            return False
+        if n not in key_lines:
+            key_lines[n] = redact_mod.in_private_key(lines, n)
+        return key_lines[n]
+
+    def clean(e: Evidence) -> tuple[str, int]:
+        if in_key(e.line):  # a private key's body, quoted without its BEGIN line
+            return redact_mod.MASK, 1
+        return redactor(e.text)  # type: ignore[no-any-return]
+
     total = 0
     out = []
     for f in findings:
         ev = []
         for e in f.evidence:
-            text, n = redactor(e.text)
+            text, n = clean(e)
             total += n
             ev.append(Evidence(e.line, text))
         ctx = []
         cited = {e.line for e in f.evidence}
         for e in f.context:
-            text, n = redactor(e.text)
+            text, n = clean(e)
             total += 0 if e.line in cited else n  # a line is counted once
             ctx.append(Evidence(e.line, text))
         fields = {}

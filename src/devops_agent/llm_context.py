@@ -168,13 +168,18 @@ def _log_lines(diag: Diagnosis, log_spec: str | None, want: set[int]) -> dict[in
         return got
     if len(sources) != 1:
         return got
+    from devops_agent.logs.redact import MASK, PrivateKeyTracker
+
     last = max(want)
+    keys = PrivateKeyTracker()  # every line passes through it: a window may open inside a key block
     with sources[0].open() as fh:
         for n, raw in enumerate(iter_raw_lines(fh), start=1):
             if n > last:
                 break
+            text = clean_line(raw.decode("utf-8", "replace"))
+            inside = keys.feed(text)
             if n in want:
-                got[n] = _redacted(clean_line(raw.decode("utf-8", "replace"))[:MAX_LINE_CHARS])
+                got[n] = MASK if inside else _redacted(text[:MAX_LINE_CHARS])
     return got
 
 

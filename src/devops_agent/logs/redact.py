@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -297,6 +297,43 @@ class Redactor:
                 continue
             in_key = bool(_BEGIN_KEY.search(line)) and not _END_KEY.search(line)
             yield self.redact(line)
+
+
+_PEM_HEADER = re.compile(r"^\s*(?:[A-Za-z0-9+/=]{16,}|Proc-Type: [^\n]*|DEK-Info: [^\n]*|Comment: [^\n]*)?\s*$")
+
+
+class PrivateKeyTracker:
+    """Fed every line of a log in order, says which lie inside a private-key block (its body and
+    PEM headers; a block cut short ends at the first line that cannot be part of it)."""
+
+    def __init__(self) -> None:
+        self.inside = False
+
+    def feed(self, line: str) -> bool:
+        if _BEGIN_KEY.search(line):
+            self.inside = not _END_KEY.search(line)
+            return False
+        if self.inside and (_END_KEY.search(line) or not _PEM_HEADER.match(line)):
+            self.inside = False
+            return False
+        return self.inside
+
+
+def in_private_key(lines: Mapping[int, str], n: int, reach: int = 400) -> bool:
+    """Whether line ``n`` of a log (``{lineno: text}``) lies inside a private-key block, judged by
+    walking back over key-body lines to its ``-----BEGIN ... PRIVATE KEY-----``: a line quoted
+    with its neighbours (evidence, context) out of the block's own order is masked all the same."""
+    if _BEGIN_KEY.search(lines.get(n, "")) or _END_KEY.search(lines.get(n, "")):
+        return False  # the markers themselves say nothing secret
+    for k in range(n - 1, max(0, n - reach), -1):
+        text = lines.get(k)
+        if text is None:
+            return False
+        if _BEGIN_KEY.search(text):
+            return bool(_PEM_HEADER.match(lines.get(n, "x")))
+        if _END_KEY.search(text) or not _PEM_HEADER.match(text):
+            return False
+    return False
 
 
 def _apply(rule: SecretRule, regex: re.Pattern[str], text: str) -> tuple[str, int]:

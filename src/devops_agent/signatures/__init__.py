@@ -23,6 +23,7 @@ _MODULES = (
     "ruby",
     "php",
     "ansible",
+    "security",
     "infra",
     "config",
     "generic",

@@ -54,7 +54,7 @@ def _semgrep_extract(m: re.Match[str], win: Window) -> Extract | None:
     data = {"check": m["rule"].rsplit(".", 1)[-1], "rule_id": m["rule"], "message": message or m["rule"],
             "severity": _SEVERITY[m["sev"]], "blocking": blocking}
     # the worst finding leads: a blocking high-severity one, then medium, then low; then non-blocking
-    confidence = {"high": None, "medium": 0.8, "low": 0.7}[data["severity"]] if blocking else 0.6
+    confidence = {"high": None, "medium": 0.8, "low": 0.7}[_SEVERITY[m["sev"]]] if blocking else 0.6
     return Extract(file=file, line=line, evidence=tuple(evidence), data=data, confidence=confidence)
 
 

@@ -22,6 +22,7 @@ _MODULES = (
     "lintrunner",
     "ruby",
     "php",
+    "elixir",
     "ansible",
     "security",
     "infra",

@@ -227,3 +227,16 @@ def test_grep_prefilters_pass_over_ordinary_chatter() -> None:
     for pattern in matcher().prefilters:
         hits = [ln for ln in lines if re.search(pattern, ln)]
         assert not hits, f"prefilter {pattern!r} passes ordinary lines such as {hits[0]!r}"
+
+
+def test_every_engine_finding_has_a_page() -> None:
+    """Codes the engine emits without a rule (its fallbacks) are explained by `devops-agent rule CODE`."""
+    import devops_agent.diagnose as engine
+    from devops_agent.commands.catalog import ENGINE_FINDINGS, engine_page
+
+    emitted = set(re.findall(r'rule="([A-Z]+-[A-Z]+-\d{3})"', Path(engine.__file__).read_text(encoding="utf-8")))
+    assert emitted and emitted == set(ENGINE_FINDINGS)
+    for code in emitted:
+        page = engine_page(code)
+        positions = [page.find(s) for s in DOC_SECTIONS]
+        assert all(p >= 0 for p in positions) and positions == sorted(positions), code

@@ -27,7 +27,7 @@ _ECO = "ruby"
 # `# ./spec/cart_spec.rb:8:in `block (2 levels) in <top (required)>'`
 _SPEC_FRAME = re.compile(r"^\s*# (?P<file>\S+?\.rb):(?P<line>\d+)(?::in |$)")
 _EXAMPLE = re.compile(r"^\s{1,6}(?P<n>\d+)\) (?P<desc>\S[^\n]{0,300})$")
-_LOADING = re.compile(r"^\s*An error occurred while loading (?P<file>\S+?\.rb)\.")
+_LOADING = rx(r"^\s*An error occurred while loading (?P<file>\S+?\.rb)\.")
 _RSPEC_FAIL = rx(r"^\s{0,8}Failure/Error: (?P<code>\S[^\n]{0,400})$")
 
 
@@ -61,7 +61,6 @@ def _rspec_extract(m: re.Match[str], win: Window) -> Extract | None:
     return Extract(file=file, line=line, evidence=tuple(evidence), data=data)
 
 
-_RSPEC_LOAD = rx(r"^\s*An error occurred while loading (?P<file>\S+?\.rb)\.")
 _EXC_HEAD = re.compile(r"^\s*(?P<exc>[A-Z]\w*(?:::[A-Z]\w*)*):$")
 
 
@@ -187,7 +186,7 @@ RULES = [
     ),
     Rule(
         code="RB-TEST-002", name="rspec-file-did-not-load", category="test", severity="high",
-        pattern=_RSPEC_LOAD, literal="An error occurred while loading", extract=_load_extract, priority=82,
+        pattern=_LOADING, literal="An error occurred while loading", extract=_load_extract, priority=82,
         confidence=0.8, ecosystem=_ECO,
         title="RSpec could not load {spec}: {exc}",
         root_cause="Loading the spec file {spec} raised {exc}: {message}. None of its examples ran.",

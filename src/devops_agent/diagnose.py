@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from devops_agent.logs.clean import message_of
+from devops_agent.logs.dialects import OTHER_CI_EXIT
 from devops_agent.logs.read import LogSource, open_sources
 from devops_agent.matcher import Matcher
 from devops_agent.models import Diagnosis, Evidence, Finding, LogInfo, Step
@@ -409,8 +410,7 @@ def _fingerprint(code: str, title: str) -> str:
 _WRAPPER = re.compile(
     r"^(?:##\[error\]" + STEP_WRAPPER_MESSAGE + r"|ERROR: Job failed(?:: exit code -?\d+)?\s*$|Finished: |The command \".*\" exited with"
     r"|Done\. Your build exited with|Cleaning up|Post job cleanup|##\[(?:end)?group\]|##\[(?:start|end)-action )"
-    # Buildkite's and CircleCI's own exit lines
-    r"|^(?:\W{1,3} )?Error: The command exited with status -?\d+|^Exited with code (?:exit status )?-?\d+|^CircleCI received exit code"
+    r"|" + OTHER_CI_EXIT.pattern  # Buildkite's and CircleCI's own exit lines
 )
 # Words a tool uses when it explains why it stopped. The fallback leads with the line of the
 # failing step's tail that says most of them ("refusing to run CI", "does not have a regression

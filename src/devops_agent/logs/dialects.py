@@ -33,7 +33,7 @@ _AZ_EXIT = re.compile(
 )
 # Buildkite ("🚨 Error: The command exited with status 1") and CircleCI ("Exited with code exit
 # status 1", "CircleCI received exit code 1"): the job's verdict in otherwise plain output.
-_OTHER_CI_EXIT = re.compile(
+OTHER_CI_EXIT = re.compile(
     r"^(?:\W{1,3} )?Error: The command exited with status (-?\d+)|^Exited with code (?:exit status )?(-?\d+)"
     r"|^CircleCI received exit code (-?\d+)"
 )
@@ -295,7 +295,7 @@ class StepTracker:
                 return
         m = _AZ_EXIT.match(line)
         if m:
-            code = next((int(g) for g in m.groups() if g is not None), None)
+            code = _exit_code(m)
             self._fail_current(n, code)
             self.job_failed = True
             return
@@ -314,9 +314,9 @@ class StepTracker:
         if m:
             self._start(n, m.group(1), m.group(1))
             return
-        m = _OTHER_CI_EXIT.match(line)
+        m = OTHER_CI_EXIT.match(line)
         if m:
-            code = next((int(g) for g in m.groups() if g is not None), None)
+            code = _exit_code(m)
             if code != 0:
                 self._fail_current(n, code)
                 self.job_failed = True
@@ -336,6 +336,11 @@ _WORKSPACE = (
     re.compile(r"Reinitialized existing Git repository in (\S+?)/\.git/?"),
     re.compile(r"(?:Building|Running) (?:remotely )?(?:on .*? )?in workspace (\S+)"),
 )
+
+
+def _exit_code(m: re.Match[str]) -> int | None:
+    """The one exit-code group of a pattern that spells the code in several alternatives."""
+    return next((int(g) for g in m.groups() if g is not None), None)
 
 
 def _int(text: str) -> int | None:

@@ -39,7 +39,7 @@ _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # echo: `apps/web build$ tsc`). Without the prefix, the tool's own line is what rules know.
 _TASK_PREFIX = re.compile(
     r"(?!(?:ERROR|WARNING|WARN|INFO|DEBUG|TRACE|CRITICAL|FATAL|NOTICE|error|warning|warn|info|debug|trace|fatal|notice)[:\s])"
-    r"(?:(?:@[\w.-]{1,60}/)?[A-Za-z0-9][\w.-]{0,80}:[A-Za-z][\w-]{0,60}(?::[A-Za-z][\w-]{0,60}){0,3}: ?"
+    r"(?:(?:@[\w.-]{1,60}/)?[A-Za-z0-9][\w.-]{0,80}:[A-Za-z][\w-]{0,60}(?::[A-Za-z][\w-]{0,60}){0,3}:(?: |$|(?=\$))"
     r"|[\w@.-]{1,80}(?:/[\w@.-]{1,80}){1,4} [A-Za-z][\w:.-]{0,60}(?=: |\$ )(?:: ?|(?=\$ )))"
 )
 
@@ -72,7 +72,7 @@ def clean_line(raw: str) -> str:
         line = parts[-1] if parts else ""
     line = strip_timestamp(line)
     m = _TASK_PREFIX.match(line)
-    if m and (line[m.end() - 1 : m.end()] == " " or m.end() == len(line) or line[m.end()] == "$"):
+    if m:
         line = line[m.end() :]
     if "\x00" in line or _CTRL.search(line):
         line = _CTRL.sub("", line)

@@ -52,6 +52,9 @@ def _exunit_extract(m: re.Match[str], win: Window) -> Extract | None:
 _ERROR = rx(
     r"(?:^|\[Yn\] )\*\* \((?P<exc>[A-Z][\w.]{0,100})\) (?:(?P<file>[^\s:]{1,300}\.exs?):(?P<line>\d+)(?::\d+)?:? )?(?P<message>\S[^\n]{0,600})$"
 )
+_MIX_DEPENDENCY = re.compile(r"dependenc|\bdeps\b|Hex|lock")
+# a stacktrace frame: `run.exs:2: (file)`, `(elixir 1.14.0) lib/enum.ex:2468: Enum...` (a library's)
+_FRAME = re.compile(r"^\s+(?:\([\w.-]+ [\d.]+\) )?(?P<f>[^\s:(]{1,300}\.exs?):(?P<l>\d+): ")
 _COMPILE = ("CompileError", "SyntaxError", "TokenMissingError", "MismatchedDelimiterError", "Kernel.TypespecError")
 
 
@@ -59,7 +62,7 @@ def _error_extract(m: re.Match[str], win: Window) -> Extract | None:
     exc, message = m["exc"], m["message"]
     if exc in _COMPILE:
         category = "compilation"
-    elif exc == "Mix" and re.search(r"dependenc|\bdeps\b|Hex|lock", message):
+    elif exc == "Mix" and _MIX_DEPENDENCY.search(message):
         category = "dependency"
     elif exc == "Mix":
         category = "configuration"
@@ -69,7 +72,7 @@ def _error_extract(m: re.Match[str], win: Window) -> Extract | None:
     file, line = m["file"], int(m["line"]) if m["line"] else None
     if file is None:  # the stacktrace below names the project's frame: `run.exs:2: (file)`
         for n, text in win.after(8):
-            frame = re.match(r"^\s+(?:\([\w.-]+ [\d.]+\) )?(?P<f>[^\s:(]{1,300}\.exs?):(?P<l>\d+): ", text)
+            frame = _FRAME.match(text)
             if frame and not text.lstrip().startswith("("):
                 file, line = frame["f"], int(frame["l"])
                 evidence.append(n)

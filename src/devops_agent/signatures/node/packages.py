@@ -113,9 +113,12 @@ _NPM_MESSAGE = rx(
 )
 
 
+_NPM_CODE = re.compile(_NPM_PREFIX + r"code E")
+
+
 def _npm_message_extract(m: re.Match[str], win: Window) -> Extract | None:
     for _, text in win.before(6):
-        if re.match(_NPM_PREFIX + r"code E", text):
+        if _NPM_CODE.match(text):
             return None  # a coded error: JS-NPM-001 reads it, with its code
     return Extract(data={"message": m["message"].strip()})
 
